@@ -1,0 +1,61 @@
+import CLMDB
+
+/// Errors raised by the event log, each naming what went wrong in a sentence a person can act on.
+public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// An LMDB call failed; `code` is the LMDB or errno code.
+    case lmdb(operation: String, code: Int32, message: String)
+    /// Another process holds the writer lock of the data directory.
+    case directoryLocked(path: String)
+    /// The data directory could not be created or opened.
+    case directoryUnavailable(path: String, reason: String)
+    /// A stored record failed its checksum or could not be parsed.
+    case corruptRecord(sequence: UInt64, reason: String)
+    /// The sequence numbers of the log are not gapless.
+    case gap(expected: UInt64, found: UInt64)
+    /// The log was written by a newer, unknown format.
+    case unsupportedFormat(found: String)
+    /// An event id is longer than the index allows.
+    case eventIDTooLong(length: Int)
+    /// The log has been closed.
+    case closed
+    /// The log was opened read-only.
+    case readOnly
+
+    public var description: String {
+        switch self {
+        case .lmdb(let operation, let code, let message):
+            return "LMDB \(operation) failed (\(code)): \(message)"
+        case .directoryLocked(let path):
+            return "the data directory \(path) is already opened for writing by another process"
+        case .directoryUnavailable(let path, let reason):
+            return "the data directory \(path) cannot be used: \(reason)"
+        case .corruptRecord(let sequence, let reason):
+            return "event \(sequence) is damaged: \(reason)"
+        case .gap(let expected, let found):
+            return "the log has a gap: expected sequence \(expected), found \(found)"
+        case .unsupportedFormat(let found):
+            return "the log has format version \(found), which this build does not know"
+        case .eventIDTooLong(let length):
+            return "an event id of \(length) bytes is longer than the limit of \(EventLog.maxEventIDBytes) bytes"
+        case .closed:
+            return "the event log is closed"
+        case .readOnly:
+            return "the event log was opened read-only"
+        }
+    }
+
+    /// Whether this is LMDB's "map full" condition, which the writer handles by growing the map.
+    var isMapFull: Bool {
+        if case .lmdb(_, let code, _) = self { return code == MDB_MAP_FULL }
+        return false
+    }
+
+    static func check(_ rc: Int32, _ operation: String) throws(EventLogError) {
+        if rc != 0 { throw lmdbError(rc, operation) }
+    }
+
+    static func lmdbError(_ rc: Int32, _ operation: String) -> EventLogError {
+        let message = mdb_strerror(rc).map { String(cString: $0) } ?? "unknown error"
+        return .lmdb(operation: operation, code: rc, message: message)
+    }
+}

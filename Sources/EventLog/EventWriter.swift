@@ -1,0 +1,339 @@
+import CLMDB
+import Foundation
+import Synchronization
+
+/// The single writer of an event log, with group commit.
+///
+/// Callers on any task enqueue requests; one dedicated thread takes everything that is queued,
+/// runs each request's decision against the writer state in order, appends all their events in
+/// one LMDB write transaction and commits it once (one fsync for the whole group). Each caller
+/// resumes only after its transaction is durable and `onCommit` has run (so a projection fed by
+/// `onCommit` already reflects the write: read-your-writes).
+///
+/// When the map fills up, the transaction is aborted, the map grows, the state is rebuilt from
+/// the log and the group is retried. When a commit fails otherwise (disk full), every request of
+/// the group fails and the state is rebuilt from what is durable.
+public final class EventWriter<State: AppendState>: @unchecked Sendable {
+    public typealias Rebuild = @Sendable (EventLog) throws -> State
+    public typealias CommitHandler = @Sendable (_ first: UInt64, _ last: UInt64) -> Void
+
+    private struct Request {
+        let run: (State, AppendContext) throws -> [NewEvent]
+        let complete: () -> Void
+        let fail: (any Error) -> Void
+        let maintenance: ((OpaquePointer) throws -> Void)?
+    }
+
+    public let log: EventLog
+    private let rebuild: Rebuild
+    private let onCommit: CommitHandler
+    private let clock: @Sendable () -> Int64
+    private let condition = NSCondition()
+    private var queue: [Request] = []
+    private var stopping = false
+    private var stopped = false
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+    /// Writer state; touched only by the writer thread (and `currentState` under `stateLock`).
+    private var state: State
+    private let stateLock = Mutex<Void>(())
+    private var recordBuffer: [UInt8] = []
+    private let groupCount = Atomic<Int>(0)
+    private let maxGroupEvents: Int
+
+    /// Starts the writer thread. `initialState` must reflect the log up to its head.
+    public init(
+        log: EventLog, initialState: State, rebuild: @escaping Rebuild,
+        maxGroupEvents: Int = 1_000_000,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
+        onCommit: @escaping CommitHandler = { _, _ in }
+    ) throws {
+        guard !log.options.readOnly else { throw EventLogError.readOnly }
+        self.log = log
+        self.state = initialState
+        self.rebuild = rebuild
+        self.onCommit = onCommit
+        self.clock = clock
+        self.maxGroupEvents = maxGroupEvents
+        let thread = Thread { [unowned self] in self.runLoop() }
+        thread.name = "event-log-writer"
+        self.thread = thread
+        thread.start()
+    }
+
+    deinit {
+        shutdown()
+    }
+
+    /// Number of group commits so far (for tests and metrics).
+    public var groupCommits: Int { groupCount.load(ordering: .relaxed) }
+
+    /// A copy of the writer state (for tests and diagnostics).
+    public var currentState: State {
+        stateLock.withLock { _ in state }
+    }
+
+    /// Runs `decide` on the writer against the state that includes every event appended before,
+    /// appends its events atomically and returns its result once they are durable. If `decide`
+    /// throws, nothing is appended and the error is rethrown.
+    public func perform<R: Sendable>(
+        _ decide: @escaping @Sendable (State, AppendContext) throws -> AppendDecision<R>
+    ) async throws -> R {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
+            let box = ResultBox<R>()
+            enqueue(
+                Request(
+                    run: { state, context in
+                        let decision = try decide(state, context)
+                        box.value = decision.result
+                        return decision.events
+                    },
+                    complete: { continuation.resume(returning: box.value!) },
+                    fail: { continuation.resume(throwing: $0) },
+                    maintenance: nil))
+        }
+    }
+
+    /// Appends `events` atomically and contiguously. An event whose client id is already in the
+    /// log (or earlier in `events`) is not stored again; its outcome names the existing sequence.
+    public func append(_ events: [NewEvent]) async throws -> [AppendOutcome] {
+        for event in events {
+            if let id = event.eventID, id.utf8.count > EventLog.maxEventIDBytes || id.isEmpty {
+                throw EventLogError.eventIDTooLong(length: id.utf8.count)
+            }
+        }
+        return try await perform { _, context in
+            var outcomes: [AppendOutcome] = []
+            var fresh: [NewEvent] = []
+            var seenInBatch: [String: UInt64] = [:]
+            var next = context.nextSequence
+            for event in events {
+                if let id = event.eventID {
+                    if let existing = try seenInBatch[id] ?? context.existingSequence(forEventID: id) {
+                        outcomes.append(.duplicate(existing))
+                        continue
+                    }
+                    seenInBatch[id] = next
+                }
+                outcomes.append(.appended(next))
+                fresh.append(event)
+                next += 1
+            }
+            return AppendDecision(events: fresh, result: outcomes)
+        }
+    }
+
+    /// Stores a projection checkpoint (through the writer, as every write).
+    public func writeSnapshot(name: String, _ snapshot: EventLog.Snapshot) async throws {
+        var value: [UInt8] = []
+        value.reserveCapacity(12 + snapshot.bytes.count)
+        RecordCodec.appendLE(snapshot.sequence, to: &value)
+        RecordCodec.appendLE(snapshot.version, to: &value)
+        value.append(contentsOf: snapshot.bytes)
+        let record = value
+        let key = Array(name.utf8)
+        let dbi = log.snapshotsDB
+        try await maintenance { txn in
+            try EventLogError.check(EventLog.putBytes(txn: txn, dbi: dbi, key: key, value: record, flags: 0), "put(snapshot)")
+        }
+    }
+
+    /// Sets a value in the meta database.
+    public func setMeta(_ key: String, _ value: [UInt8]) async throws {
+        let k = Array(key.utf8)
+        let dbi = log.metaDB
+        try await maintenance { txn in
+            try EventLogError.check(EventLog.putBytes(txn: txn, dbi: dbi, key: k, value: value, flags: 0), "put(meta)")
+        }
+    }
+
+    private func maintenance(_ body: @escaping @Sendable (OpaquePointer) throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            enqueue(
+                Request(
+                    run: { _, _ in [] }, complete: { continuation.resume() }, fail: { continuation.resume(throwing: $0) },
+                    maintenance: body))
+        }
+    }
+
+    private func enqueue(_ request: Request) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            request.fail(EventLogError.closed)
+            return
+        }
+        queue.append(request)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Stops accepting requests, finishes everything queued, and stops the thread.
+    public func shutdown() {
+        condition.lock()
+        if stopping {
+            let wait = !stopped
+            condition.unlock()
+            if wait, Thread.current != thread {
+                finished.wait()
+                finished.signal()
+            }
+            return
+        }
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        if Thread.current != thread {
+            finished.wait()
+            finished.signal()
+        }
+    }
+
+    private func runLoop() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping {
+                stopped = true
+                condition.unlock()
+                finished.signal()
+                return
+            }
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            condition.unlock()
+            process(batch)
+        }
+    }
+
+    private enum GroupOutcome {
+        case committed(results: [Result<Void, any Error>], first: UInt64, last: UInt64)
+        case retry
+    }
+
+    private func process(_ batch: [Request]) {
+        if log.isClosed {
+            for request in batch { request.fail(EventLogError.closed) }
+            return
+        }
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                let (used, size) = log.mapUsage()
+                if used > size / 4 * 3 { try log.growMap() }
+                switch try runGroup(batch) {
+                case .retry:
+                    try log.growMap()
+                    try reloadState()
+                    if attempts < 64 { continue }
+                    throw EventLogError.lmdb(operation: "append", code: MDB_MAP_FULL, message: "map still full")
+                case .committed(let results, let first, let last):
+                    groupCount.add(1, ordering: .relaxed)
+                    if last >= first {
+                        log.publishHead(last)
+                        onCommit(first, last)
+                    }
+                    for (request, result) in zip(batch, results) {
+                        switch result {
+                        case .success: request.complete()
+                        case .failure(let error): request.fail(error)
+                        }
+                    }
+                    return
+                }
+            } catch {
+                // The group's transaction did not commit: none of it is in the log.
+                try? reloadState()
+                for request in batch { request.fail(error) }
+                return
+            }
+        }
+    }
+
+    private func reloadState() throws {
+        let fresh = try rebuild(log)
+        stateLock.withLock { _ in state = fresh }
+    }
+
+    /// Runs one write transaction for the whole group; `.retry` when the map filled up.
+    private func runGroup(_ batch: [Request]) throws -> GroupOutcome {
+        var txnPointer: OpaquePointer?
+        try EventLogError.check(mdb_txn_begin(log.env, nil, 0, &txnPointer), "txn_begin(write)")
+        guard let txn = txnPointer else { throw EventLogError.closed }
+        var open = true
+        defer { if open { mdb_txn_abort(txn) } }
+        let head = log.head
+        var next = head + 1
+        let recordedAt = clock()
+        var results: [Result<Void, any Error>] = []
+        results.reserveCapacity(batch.count)
+        let idsDB = log.idsDB
+        let lookup: (String) throws -> UInt64? = { id in
+            let bytes = Array(id.utf8)
+            guard !bytes.isEmpty, bytes.count <= EventLog.maxEventIDBytes else { return nil }
+            return try EventLog.lookupID(txn: txn, dbi: idsDB, bytes: bytes)
+        }
+        for request in batch {
+            if let maintenance = request.maintenance {
+                do {
+                    try maintenance(txn)
+                    results.append(.success(()))
+                } catch let error as EventLogError where error.isMapFull {
+                    return .retry
+                }
+                continue
+            }
+            let context = AppendContext(nextSequence: next, recordedAt: recordedAt, lookup: lookup)
+            let events: [NewEvent]
+            do {
+                events = try request.run(state, context)
+            } catch let error as EventLogError where error.isMapFull {
+                return .retry
+            } catch {
+                results.append(.failure(error))
+                continue
+            }
+            for event in events {
+                let rc = put(event, sequence: next, recordedAt: recordedAt, txn: txn)
+                if rc == MDB_MAP_FULL { return .retry }
+                try EventLogError.check(rc, "put(event \(next))")
+                let appended = AppendedEvent(sequence: next, recordedAt: recordedAt, event: event)
+                // Apply at once so the next request of this group decides against it.
+                stateLock.withLock { _ in state.apply(appended) }
+                next += 1
+            }
+            results.append(.success(()))
+        }
+        open = false
+        let rc = mdb_txn_commit(txn)
+        if rc == MDB_MAP_FULL {
+            return .retry
+        }
+        try EventLogError.check(rc, "txn_commit")
+        return .committed(results: results, first: head + 1, last: next - 1)
+    }
+
+    private func put(_ event: NewEvent, sequence: UInt64, recordedAt: Int64, txn: OpaquePointer) -> Int32 {
+        RecordCodec.encode(event, sequence: sequence, recordedAt: recordedAt, into: &recordBuffer)
+        var key = RecordCodec.encodeKey(sequence)
+        var rc = withUnsafeMutableBytes(of: &key) { k in
+            recordBuffer.withUnsafeMutableBytes { v in
+                var kv = MDB_val(mv_size: 8, mv_data: k.baseAddress)
+                var vv = MDB_val(mv_size: v.count, mv_data: v.baseAddress)
+                return mdb_put(txn, log.eventsDB, &kv, &vv, UInt32(MDB_APPEND))
+            }
+        }
+        if rc == 0, let id = event.eventID {
+            rc = EventLog.putBytes(
+                txn: txn, dbi: log.idsDB, key: Array(id.utf8), value: withUnsafeBytes(of: sequence.bigEndian) { Array($0) },
+                flags: UInt32(MDB_NOOVERWRITE))
+        }
+        return rc
+    }
+}
+
+/// Carries a request's result from the writer thread to its continuation.
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}

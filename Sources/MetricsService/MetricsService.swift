@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The service's executable: `serve`, `replay …` and maintenance tools.
+@main
+struct MetricsService: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics-service",
+        abstract: "Metrics aggregation for fleets of AI agents, event-sourced on LMDB.",
+        subcommands: [StressAppend.self]
+    )
+}
+
+/// Options every subcommand shares.
+struct DataDirectoryOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "The data directory (LMDB environment).")
+    var dataDirectory: String = "./data"
+}

@@ -1,0 +1,79 @@
+/// An alert was raised (contract §4). Ids are 1, 2, 3, … in raising order.
+public struct AlertRaised: Sendable, Equatable {
+    public static let type: UInt16 = 4
+    public static let version: UInt16 = 1
+
+    public var alertID: Int64
+    public var agentID: Int64
+    public var rule: AlertRule
+    public var currentValue: Double
+    public var expectedValue: Double
+    public var thresholdValue: Double?
+    public var deviationPercent: Double?
+    public var message: String
+    /// The event time that caused it (µs).
+    public var detectedAt: Int64
+    /// Budget alerts: the period (µs; nil for a `total` budget).
+    public var periodStart: Int64?
+    public var periodEnd: Int64?
+    /// The metric (log sequence) that caused it, for budget and outlier alerts.
+    public var causeMetricID: Int64?
+    /// The rules version in force when it was raised.
+    public var rulesVersion: Int64
+
+    public init(
+        alertID: Int64, agentID: Int64, rule: AlertRule, currentValue: Double, expectedValue: Double,
+        thresholdValue: Double?, deviationPercent: Double?, message: String, detectedAt: Int64,
+        periodStart: Int64? = nil, periodEnd: Int64? = nil, causeMetricID: Int64? = nil, rulesVersion: Int64 = 0
+    ) {
+        self.alertID = alertID
+        self.agentID = agentID
+        self.rule = rule
+        self.currentValue = currentValue
+        self.expectedValue = expectedValue
+        self.thresholdValue = thresholdValue
+        self.deviationPercent = deviationPercent
+        self.message = message
+        self.detectedAt = detectedAt
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.causeMetricID = causeMetricID
+        self.rulesVersion = rulesVersion
+    }
+
+    func encode(into w: inout BinaryWriter) {
+        w.varint(alertID)
+        w.varint(agentID)
+        w.string(rule.rawValue)
+        w.double(currentValue)
+        w.double(expectedValue)
+        w.optional(thresholdValue) { $0.double($1) }
+        w.optional(deviationPercent) { $0.double($1) }
+        w.string(message)
+        w.varint(detectedAt)
+        w.optional(periodStart) { $0.varint($1) }
+        w.optional(periodEnd) { $0.varint($1) }
+        w.optional(causeMetricID) { $0.varint($1) }
+        w.varint(rulesVersion)
+    }
+
+    init(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) {
+        alertID = try r.varint()
+        agentID = try r.varint()
+        let raw = try r.string()
+        guard let rule = AlertRule(rawValue: raw) else {
+            throw .malformed(type: Self.type, reason: "unknown alert rule \(raw)")
+        }
+        self.rule = rule
+        currentValue = try r.double()
+        expectedValue = try r.double()
+        thresholdValue = try r.optional { r throws(EventDecodingError) in try r.double() }
+        deviationPercent = try r.optional { r throws(EventDecodingError) in try r.double() }
+        message = try r.string()
+        detectedAt = try r.varint()
+        periodStart = try r.optional { r throws(EventDecodingError) in try r.varint() }
+        periodEnd = try r.optional { r throws(EventDecodingError) in try r.varint() }
+        causeMetricID = try r.optional { r throws(EventDecodingError) in try r.varint() }
+        rulesVersion = try r.varint()
+    }
+}

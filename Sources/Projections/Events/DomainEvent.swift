@@ -1,0 +1,121 @@
+/// Every fact the service records. The log stores each as a type tag, a schema version and a
+/// compact binary payload; `decode` upcasts older versions and refuses newer ones.
+public enum DomainEvent: Sendable, Equatable {
+    case agentRegistered(AgentRegistered)
+    case budgetSet(BudgetSet)
+    case metricRecorded(MetricRecorded)
+    case alertRaised(AlertRaised)
+    case alertAcknowledged(AlertAcknowledged)
+    case alertResolved(AlertResolved)
+    case rulesChanged(RulesChanged)
+
+    /// The type tag stored in the envelope.
+    public var type: UInt16 {
+        switch self {
+        case .agentRegistered: return AgentRegistered.type
+        case .budgetSet: return BudgetSet.type
+        case .metricRecorded: return MetricRecorded.type
+        case .alertRaised: return AlertRaised.type
+        case .alertAcknowledged: return AlertAcknowledged.type
+        case .alertResolved: return AlertResolved.type
+        case .rulesChanged: return RulesChanged.type
+        }
+    }
+
+    /// The schema version this build writes for the event's type.
+    public var schemaVersion: UInt16 {
+        switch self {
+        case .agentRegistered: return AgentRegistered.version
+        case .budgetSet: return BudgetSet.version
+        case .metricRecorded: return MetricRecorded.version
+        case .alertRaised: return AlertRaised.version
+        case .alertAcknowledged: return AlertAcknowledged.version
+        case .alertResolved: return AlertResolved.version
+        case .rulesChanged: return RulesChanged.version
+        }
+    }
+
+    /// The name used in exports and audits.
+    public var name: String {
+        switch self {
+        case .agentRegistered: return "AgentRegistered"
+        case .budgetSet: return "BudgetSet"
+        case .metricRecorded: return "MetricRecorded"
+        case .alertRaised: return "AlertRaised"
+        case .alertAcknowledged: return "AlertAcknowledged"
+        case .alertResolved: return "AlertResolved"
+        case .rulesChanged: return "RulesChanged"
+        }
+    }
+
+    /// The payload bytes.
+    public func encodedPayload() -> [UInt8] {
+        var w = BinaryWriter()
+        switch self {
+        case .agentRegistered(let e): e.encode(into: &w)
+        case .budgetSet(let e): e.encode(into: &w)
+        case .metricRecorded(let e): e.encode(into: &w)
+        case .alertRaised(let e): e.encode(into: &w)
+        case .alertAcknowledged(let e): e.encode(into: &w)
+        case .alertResolved(let e): e.encode(into: &w)
+        case .rulesChanged(let e): e.encode(into: &w)
+        }
+        return w.bytes
+    }
+
+    /// Decodes a payload of the given type and schema version.
+    public static func decode(
+        type: UInt16, version: UInt16, payload: UnsafeRawBufferPointer
+    ) throws(EventDecodingError) -> DomainEvent {
+        var r = BinaryReader(payload, type: type)
+        let event: DomainEvent
+        func check(_ current: UInt16) throws(EventDecodingError) {
+            guard version >= 1, version <= current else { throw .unsupportedVersion(type: type, version: version) }
+        }
+        switch type {
+        case AgentRegistered.type:
+            try check(AgentRegistered.version)
+            event = .agentRegistered(try AgentRegistered(from: &r, version: version))
+        case BudgetSet.type:
+            try check(BudgetSet.version)
+            event = .budgetSet(try BudgetSet(from: &r, version: version))
+        case MetricRecorded.type:
+            try check(MetricRecorded.version)
+            event = .metricRecorded(try MetricRecorded(from: &r, version: version))
+        case AlertRaised.type:
+            try check(AlertRaised.version)
+            event = .alertRaised(try AlertRaised(from: &r, version: version))
+        case AlertAcknowledged.type:
+            try check(AlertAcknowledged.version)
+            event = .alertAcknowledged(try AlertAcknowledged(from: &r, version: version))
+        case AlertResolved.type:
+            try check(AlertResolved.version)
+            event = .alertResolved(try AlertResolved(from: &r, version: version))
+        case RulesChanged.type:
+            try check(RulesChanged.version)
+            event = .rulesChanged(try RulesChanged(from: &r, version: version))
+        default:
+            throw .unknownType(type)
+        }
+        try r.finish()
+        return event
+    }
+
+    /// Decodes a payload held in an array.
+    public static func decode(type: UInt16, version: UInt16, payload: [UInt8]) throws(EventDecodingError) -> DomainEvent {
+        let result = payload.withUnsafeBytes { buffer in
+            Result { () throws(EventDecodingError) -> DomainEvent in
+                try decode(type: type, version: version, payload: buffer)
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// What a reader does with an event it cannot decode.
+public enum UnknownEventPolicy: Sendable {
+    /// Stop with the decoding error.
+    case fail
+    /// Skip it and count it (`DecodeStatistics.skipped`).
+    case skip
+}

@@ -1,0 +1,75 @@
+import Projections
+import Testing
+
+@Suite("Domain events")
+struct DomainEventTests {
+    static let samples: [DomainEvent] = [
+        .agentRegistered(AgentRegistered(agentID: 7, name: "coder", role: "developer")),
+        .budgetSet(
+            BudgetSet(
+                agentID: 7, totalBudgetNanos: 30_000_000_000, warningThresholdPercent: 80, criticalThresholdPercent: 100,
+                period: .weekly)),
+        .metricRecorded(
+            MetricRecorded(
+                agentID: 7, operationType: "code_review", timestamp: 1_763_389_800_000_000, executionTimeMs: 245.32,
+                tokensUsed: 1_200, apiCalls: 3, success: true, qualityScore: 87.5, costNanos: 12_345, errorMessage: nil)),
+        .metricRecorded(
+            MetricRecorded(
+                agentID: -1, operationType: "x", timestamp: -5, executionTimeMs: 0, tokensUsed: 0, apiCalls: 0,
+                success: false, qualityScore: nil, costNanos: 0, errorMessage: "timeout – ünïcode")),
+        .alertRaised(
+            AlertRaised(
+                alertID: 1, agentID: 7, rule: .budgetWarning, currentValue: 24.5, expectedValue: 30,
+                thresholdValue: 24, deviationPercent: -18.33, message: "Budget alert", detectedAt: 99, periodStart: 0,
+                periodEnd: 86_400_000_000, causeMetricID: 12, rulesVersion: 1)),
+        .alertRaised(
+            AlertRaised(
+                alertID: 2, agentID: 7, rule: .outlier, currentValue: 1, expectedValue: 2, thresholdValue: nil,
+                deviationPercent: nil, message: "", detectedAt: 5)),
+        .alertAcknowledged(AlertAcknowledged(alertID: 1, at: 100, by: "ops", note: nil)),
+        .alertResolved(AlertResolved(alertID: 1, at: 200, by: nil, note: "done", reason: .periodEnded)),
+        .rulesChanged(RulesChanged(version: 3, document: #"{"outlier_z":3.0}"#)),
+    ]
+
+    @Test("every event type round-trips through its binary payload", arguments: samples)
+    func roundTrip(event: DomainEvent) throws {
+        let payload = event.encodedPayload()
+        let decoded = try DomainEvent.decode(type: event.type, version: event.schemaVersion, payload: payload)
+        #expect(decoded == event)
+    }
+
+    @Test("every type tag is distinct")
+    func distinctTypes() {
+        let types = Set(Self.samples.map(\.type))
+        #expect(types.count == 7)
+    }
+
+    @Test("unknown types, newer versions and damaged payloads are refused with a clear error")
+    func refusals() throws {
+        let event = Self.samples[2]
+        let payload = event.encodedPayload()
+        #expect(throws: EventDecodingError.unknownType(999)) {
+            try DomainEvent.decode(type: 999, version: 1, payload: payload)
+        }
+        #expect(throws: EventDecodingError.unsupportedVersion(type: event.type, version: 9)) {
+            try DomainEvent.decode(type: event.type, version: 9, payload: payload)
+        }
+        #expect(throws: EventDecodingError.self) {
+            try DomainEvent.decode(type: event.type, version: 1, payload: Array(payload.dropLast(3)))
+        }
+        #expect(throws: EventDecodingError.self) {
+            try DomainEvent.decode(type: event.type, version: 1, payload: payload + [0])
+        }
+    }
+
+    @Test("random bytes never crash the decoder")
+    func randomBytes() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0..<64, using: &generator)
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let type = UInt16.random(in: 0...8, using: &generator)
+            _ = try? DomainEvent.decode(type: type, version: 1, payload: bytes)
+        }
+    }
+}
