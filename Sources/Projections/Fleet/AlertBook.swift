@@ -1,0 +1,59 @@
+/// One step of an alert's lifecycle, with its log position.
+public struct AlertTransition: Sendable, Equatable {
+    public var status: AlertStatus
+    public var at: Int64
+    public var by: String?
+    public var note: String?
+    public var reason: String?
+    /// The log sequence of the event that made this transition.
+    public var position: UInt64
+}
+
+/// An alert with its current state and full history.
+public struct AlertRecord: Sendable, Equatable {
+    public var raised: AlertRaised
+    public var status: AlertStatus
+    public var acknowledgedAt: Int64?
+    public var resolvedAt: Int64?
+    public var history: [AlertTransition]
+}
+
+/// The alert state machine: raised → acknowledged → resolved (or raised → resolved), folded
+/// from the log.
+public struct AlertBook: Sendable {
+    public private(set) var alerts: [AlertRecord] = []
+
+    public init() {}
+
+    public func alert(_ id: Int64) -> AlertRecord? {
+        guard id >= 1, id <= alerts.count else { return nil }
+        return alerts[Int(id - 1)]
+    }
+
+    mutating func apply(_ event: DomainEvent, sequence: UInt64) {
+        switch event {
+        case .alertRaised(let e):
+            alerts.append(
+                AlertRecord(
+                    raised: e, status: .active, acknowledgedAt: nil, resolvedAt: nil,
+                    history: [AlertTransition(status: .active, at: e.detectedAt, by: nil, note: nil, reason: nil, position: sequence)]))
+        case .alertAcknowledged(let e):
+            guard e.alertID >= 1, e.alertID <= alerts.count else { return }
+            let i = Int(e.alertID - 1)
+            alerts[i].status = .acknowledged
+            alerts[i].acknowledgedAt = e.at
+            alerts[i].history.append(
+                AlertTransition(status: .acknowledged, at: e.at, by: e.by, note: e.note, reason: nil, position: sequence))
+        case .alertResolved(let e):
+            guard e.alertID >= 1, e.alertID <= alerts.count else { return }
+            let i = Int(e.alertID - 1)
+            alerts[i].status = .resolved
+            alerts[i].resolvedAt = e.at
+            alerts[i].history.append(
+                AlertTransition(
+                    status: .resolved, at: e.at, by: e.by, note: e.note, reason: e.reason.rawValue, position: sequence))
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// The evaluation of §4 at an instant: resolves budget alerts whose period ended, raises or
+/// resolves performance-degradation alerts per agent, and raises outlier alerts, in that order
+/// (which fixes alert ids). Deterministic and idempotent: evaluating the same instant twice
+/// appends nothing the second time.
+public enum Evaluation {
+    public static func evaluate(asOf: Int64, state: IngestionState, projection: FleetProjection) -> [DomainEvent] {
+        var events: [DomainEvent] = []
+        let rules = state.rules
+        var nextAlertID = state.nextAlertID
+        // 1. Budget periods that ended.
+        for alert in state.alerts where alert.status.isOpen && (alert.rule == .budgetWarning || alert.rule == .budgetCritical) {
+            if let end = alert.periodEnd, end <= asOf {
+                events.append(.alertResolved(AlertResolved(alertID: alert.id, at: end, by: nil, note: nil, reason: .periodEnded)))
+            }
+        }
+        // 2. Performance degradation, by agent id.
+        for agentID in state.agents.keys.sorted() {
+            let fit = projection.trendFit(
+                .executionTime, asOf: asOf, lookbackDays: rules.degradationLookbackDays, agentID: agentID)
+            let open = state.openDegradation[agentID]
+            if fit.label == .degrading {
+                guard open == nil, let current = fit.lastDayMean, let expected = fit.overallMean else { continue }
+                let name = state.agents[agentID]?.name ?? "agent \(agentID)"
+                let deviation = expected == 0 ? nil : (current - expected) / expected * 100
+                events.append(
+                    .alertRaised(
+                        AlertRaised(
+                            alertID: nextAlertID, agentID: agentID, rule: .performanceDegradation, currentValue: current,
+                            expectedValue: expected, thresholdValue: nil, deviationPercent: deviation,
+                            message:
+                                "Performance degradation: \(name) execution time rising "
+                                + "\(Rounding.fixed(fit.slope ?? 0, places: 2)) ms/day over \(rules.degradationLookbackDays) days "
+                                + "(p=\(Rounding.significant(fit.pValue ?? 1, digits: 3)))",
+                            detectedAt: asOf, rulesVersion: state.rulesVersion)))
+                nextAlertID += 1
+            } else if let open {
+                events.append(.alertResolved(AlertResolved(alertID: open, at: asOf, by: nil, note: nil, reason: .recovered)))
+            }
+        }
+        // 3. Outliers: metrics of the last hour against the agent's last days.
+        let hour = UTCTime.microsecondsPerHour
+        var found: [(id: Int64, agentID: Int64, value: Double, z: Double, mean: Double, timestamp: Int64)] = []
+        for agentID in projection.metrics.series.keys.sorted() {
+            let series = projection.metrics.series[agentID]!
+            let population = series.range(from: asOf - rules.outlierWindowDays * UTCTime.microsecondsPerDay, through: asOf)
+            guard population.count >= Int(rules.outlierMinimumSample) else { continue }
+            let values = Array(series.executionTimes[population])
+            guard let mean = Statistics.mean(values), let std = Statistics.populationStandardDeviation(values), std > 0
+            else { continue }
+            for i in series.range(from: asOf - hour + 1, through: asOf) {
+                let id = series.ids[i]
+                let z = (series.executionTimes[i] - mean) / std
+                if abs(z) > rules.outlierZThreshold && !state.outlierMetrics.contains(id) {
+                    found.append((id, agentID, series.executionTimes[i], z, mean, series.timestamps[i]))
+                }
+            }
+        }
+        found.sort { $0.id < $1.id }
+        for o in found {
+            let name = state.agents[o.agentID]?.name ?? "agent \(o.agentID)"
+            events.append(
+                .alertRaised(
+                    AlertRaised(
+                        alertID: nextAlertID, agentID: o.agentID, rule: .outlier, currentValue: o.value,
+                        expectedValue: o.mean, thresholdValue: nil,
+                        deviationPercent: o.mean == 0 ? nil : (o.value - o.mean) / o.mean * 100,
+                        message:
+                            "Outlier: \(name) took \(Rounding.fixed(o.value, places: 2)) ms "
+                            + "(z=\(Rounding.fixed(o.z, places: 2)), mean \(Rounding.fixed(o.mean, places: 2)) ms)",
+                        detectedAt: o.timestamp, causeMetricID: o.id, rulesVersion: state.rulesVersion)))
+            nextAlertID += 1
+        }
+        return events
+    }
+}

@@ -1,0 +1,36 @@
+/// Every read model of the service, folded from the log: agents, budgets and exact period
+/// usage, the stored metrics per agent, and the alert state machine. `apply` is the only way in;
+/// folding the same events (in one go or in chunks) gives the same state.
+public struct FleetProjection: Sendable {
+    public private(set) var ingestion = IngestionState()
+    public private(set) var metrics = MetricStore()
+    public private(set) var alertBook = AlertBook()
+    /// The last sequence folded.
+    public private(set) var sequence: UInt64 = 0
+    /// Events skipped because this build could not decode them.
+    public internal(set) var skippedEvents = 0
+
+    public init() {}
+
+    public mutating func apply(_ event: DomainEvent, sequence: UInt64) {
+        ingestion.apply(event, sequence: sequence)
+        switch event {
+        case .metricRecorded(let e):
+            metrics.insert(id: Int64(sequence), metric: e)
+        case .alertRaised, .alertAcknowledged, .alertResolved:
+            alertBook.apply(event, sequence: sequence)
+        default:
+            break
+        }
+        self.sequence = sequence
+    }
+
+    /// Counts an event that could not be decoded (when the caller chose to skip such events).
+    public mutating func skip(sequence: UInt64) {
+        skippedEvents += 1
+        self.sequence = sequence
+    }
+
+    public var agents: [Int64: Agent] { ingestion.agents }
+    public var rules: Rules { ingestion.rules }
+}

@@ -1,0 +1,202 @@
+/// Why a write was refused (maps to the contract's error envelope).
+public enum IngestionError: Error, Sendable, Equatable {
+    case notFound(String)
+    case conflict(String)
+    case validation(field: String, message: String)
+}
+
+/// Pure decisions of the write side: given the state that includes every event appended
+/// before, what events does a request append? Shared by ingestion (inside the single writer)
+/// and replay.
+public enum Ingestion {
+    // MARK: Agents
+
+    /// What registering an agent did.
+    public enum AgentOutcome: Sendable, Equatable {
+        case created(Agent)
+        case unchanged(Agent)
+    }
+
+    /// `POST /agents`: names are unique; a repeat with identical fields changes nothing.
+    public static func registerAgent(
+        id: Int64?, name: String, role: String, state: IngestionState
+    ) throws(IngestionError) -> (events: [DomainEvent], outcome: AgentOutcome) {
+        if let existingID = state.agentIDsByName[name], let existing = state.agents[existingID] {
+            if existing.role == role && (id == nil || id == existingID) { return ([], .unchanged(existing)) }
+            throw .conflict("an agent named \(name) already exists with other fields")
+        }
+        let assigned = id ?? state.nextAgentID
+        if let taken = state.agents[assigned] {
+            throw .conflict("agent id \(assigned) is taken by \(taken.name)")
+        }
+        let agent = Agent(id: assigned, name: name, role: role)
+        return ([.agentRegistered(AgentRegistered(agentID: assigned, name: name, role: role))], .created(agent))
+    }
+
+    // MARK: Budgets
+
+    /// `PUT /agents/{id}/budget`: the change, plus the resolution of every open budget alert whose
+    /// level the new budget no longer reaches (reason `budget_changed`, at the server time).
+    public static func setBudget(
+        _ budget: BudgetSet, state: IngestionState, now: Int64
+    ) throws(IngestionError) -> [DomainEvent] {
+        guard state.agents[budget.agentID] != nil else { throw .notFound("agent \(budget.agentID) is not registered") }
+        var events: [DomainEvent] = [.budgetSet(budget)]
+        for alert in state.alerts where alert.agentID == budget.agentID && alert.status.isOpen {
+            guard alert.rule == .budgetWarning || alert.rule == .budgetCritical, let period = alert.period else { continue }
+            let used = state.used(period)
+            if !IngestionState.levelReached(usedNanos: used, budget: budget, critical: alert.rule == .budgetCritical) {
+                events.append(
+                    .alertResolved(AlertResolved(alertID: alert.id, at: now, by: nil, note: nil, reason: .budgetChanged)))
+            }
+        }
+        return events
+    }
+
+    // MARK: Metrics
+
+    /// A metric that passed validation (everything but the agent's existence, which is checked
+    /// against the writer state).
+    public struct MetricSubmission: Sendable {
+        public var eventID: String?
+        public var metric: MetricRecorded
+
+        public init(eventID: String?, metric: MetricRecorded) {
+            self.eventID = eventID
+            self.metric = metric
+        }
+    }
+
+    /// The outcome of one item of `POST /metrics`.
+    public enum MetricOutcome: Sendable, Equatable {
+        case created(id: Int64)
+        case duplicate(id: Int64)
+        case rejected(field: String, message: String)
+    }
+
+    /// An event to append with its client id.
+    public struct PendingEvent: Sendable {
+        public var eventID: String?
+        public var event: DomainEvent
+    }
+
+    /// `POST /metrics`: appends the accepted metrics in request order, each followed by the
+    /// budget alerts it raises (§4: when the period's used amount first reaches the warning,
+    /// then the critical threshold; each (agent, period, level) fires once, ever).
+    public static func recordMetrics(
+        _ items: [Result<MetricSubmission, IngestionError>], state: IngestionState, nextSequence: UInt64,
+        existingSequence: (String) throws -> UInt64?
+    ) throws -> (events: [PendingEvent], outcomes: [MetricOutcome]) {
+        var events: [PendingEvent] = []
+        var outcomes: [MetricOutcome] = []
+        outcomes.reserveCapacity(items.count)
+        events.reserveCapacity(items.count)
+        var sequence = nextSequence
+        var seenInRequest: [String: Int64] = [:]
+        var usageDelta: [PeriodKey: Int64] = [:]
+        var firedNow: Set<IngestionState.FiredKey> = []
+        var alertID = state.nextAlertID
+        for item in items {
+            let submission: MetricSubmission
+            switch item {
+            case .failure(.validation(let field, let message)):
+                outcomes.append(.rejected(field: field, message: message))
+                continue
+            case .failure(let other):
+                outcomes.append(.rejected(field: "", message: "\(other)"))
+                continue
+            case .success(let s):
+                submission = s
+            }
+            if let id = submission.eventID {
+                if let earlier = seenInRequest[id] {
+                    outcomes.append(.duplicate(id: earlier))
+                    continue
+                }
+                if let existing = try existingSequence(id) {
+                    outcomes.append(.duplicate(id: Int64(existing)))
+                    continue
+                }
+            }
+            let metric = submission.metric
+            guard let agent = state.agents[metric.agentID] else {
+                outcomes.append(.rejected(field: "agent_id", message: "agent \(metric.agentID) is not registered"))
+                continue
+            }
+            let metricID = Int64(sequence)
+            sequence += 1
+            if let id = submission.eventID { seenInRequest[id] = metricID }
+            events.append(PendingEvent(eventID: submission.eventID, event: .metricRecorded(metric)))
+            outcomes.append(.created(id: metricID))
+            guard let budget = state.budgets[metric.agentID] else { continue }
+            let key = PeriodKey(agentID: metric.agentID, kind: budget.period, containing: metric.timestamp)
+            usageDelta[key, default: 0] += metric.costNanos
+            let used = state.used(key) + usageDelta[key, default: 0]
+            for critical in [false, true] {
+                let fired = IngestionState.FiredKey(period: key, critical: critical)
+                guard !state.fired.contains(fired), !firedNow.contains(fired),
+                    IngestionState.levelReached(usedNanos: used, budget: budget, critical: critical)
+                else { continue }
+                firedNow.insert(fired)
+                let raised = budgetAlert(
+                    id: alertID, agent: agent, budget: budget, critical: critical, used: used, metric: metric,
+                    metricID: metricID, rulesVersion: state.rulesVersion)
+                alertID += 1
+                sequence += 1
+                events.append(PendingEvent(eventID: nil, event: .alertRaised(raised)))
+            }
+        }
+        return (events, outcomes)
+    }
+
+    static func budgetAlert(
+        id: Int64, agent: Agent, budget: BudgetSet, critical: Bool, used: Int64, metric: MetricRecorded,
+        metricID: Int64, rulesVersion: Int64
+    ) -> AlertRaised {
+        let total = Money.usd(budget.totalBudgetNanos)
+        let usedUSD = Money.usd(used)
+        let percent = critical ? budget.criticalThresholdPercent : budget.warningThresholdPercent
+        let bounds = budget.period.bounds(containing: metric.timestamp)
+        let deviation: Double?
+        let message: String
+        if budget.totalBudgetNanos == 0 {
+            deviation = nil
+            message = "Budget alert: \(agent.name) spent $\(Rounding.fixed(usedUSD, places: 2)) with no budget"
+        } else {
+            deviation = (usedUSD - total) / total * 100
+            let utilization = Double(used) / Double(budget.totalBudgetNanos) * 100
+            message =
+                "Budget alert: \(agent.name) at \(Rounding.fixed(utilization, places: 1))% utilization "
+                + "($\(Rounding.fixed(usedUSD, places: 2))/$\(Rounding.fixed(total, places: 2)))"
+        }
+        return AlertRaised(
+            alertID: id, agentID: agent.id, rule: critical ? .budgetCritical : .budgetWarning, currentValue: usedUSD,
+            expectedValue: total, thresholdValue: total * percent / 100, deviationPercent: deviation, message: message,
+            detectedAt: metric.timestamp, periodStart: bounds?.start, periodEnd: bounds?.end, causeMetricID: metricID,
+            rulesVersion: rulesVersion)
+    }
+
+    // MARK: Alert transitions
+
+    /// `PUT /metrics/alerts/{id}/acknowledge`: active → acknowledged; a repeat appends nothing;
+    /// a resolved alert cannot be acknowledged.
+    public static func acknowledge(
+        alertID: Int64, by: String?, note: String?, now: Int64, state: IngestionState
+    ) throws(IngestionError) -> [DomainEvent] {
+        guard let alert = state.alert(alertID) else { throw .notFound("alert \(alertID) does not exist") }
+        switch alert.status {
+        case .active: return [.alertAcknowledged(AlertAcknowledged(alertID: alertID, at: now, by: by, note: note))]
+        case .acknowledged: return []
+        case .resolved: throw .conflict("alert \(alertID) is already resolved")
+        }
+    }
+
+    /// `PUT /metrics/alerts/{id}/resolve`: active or acknowledged → resolved; a repeat appends nothing.
+    public static func resolve(
+        alertID: Int64, by: String?, note: String?, now: Int64, state: IngestionState
+    ) throws(IngestionError) -> [DomainEvent] {
+        guard let alert = state.alert(alertID) else { throw .notFound("alert \(alertID) does not exist") }
+        if alert.status == .resolved { return [] }
+        return [.alertResolved(AlertResolved(alertID: alertID, at: now, by: by, note: note, reason: .manual))]
+    }
+}

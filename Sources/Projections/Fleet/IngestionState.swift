@@ -1,0 +1,133 @@
+/// A registered agent.
+public struct Agent: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var role: String
+}
+
+/// One budget period of one agent (`start` is `Int64.min` for a `total` budget).
+public struct PeriodKey: Hashable, Sendable {
+    public var agentID: Int64
+    public var kind: BudgetPeriodKind
+    public var start: Int64
+
+    public init(agentID: Int64, kind: BudgetPeriodKind, containing timestamp: Int64) {
+        self.agentID = agentID
+        self.kind = kind
+        self.start = kind.bounds(containing: timestamp)?.start ?? Int64.min
+    }
+}
+
+/// An alert's lifecycle status.
+public enum AlertStatus: String, Sendable {
+    case active, acknowledged, resolved
+
+    /// Active or acknowledged.
+    public var isOpen: Bool { self != .resolved }
+}
+
+/// What the writer needs to know of an alert to decide transitions.
+public struct AlertSummary: Sendable, Equatable {
+    public var id: Int64
+    public var agentID: Int64
+    public var rule: AlertRule
+    public var status: AlertStatus
+    public var period: PeriodKey?
+    public var periodEnd: Int64?
+    public var causeMetricID: Int64?
+}
+
+/// The state ingestion decisions depend on: agents, budgets, exact period usage, which budget
+/// alerts fired, and every alert's status. A pure fold of the log, kept by the single writer
+/// (so decisions are serialized with appends) and by the read projection.
+public struct IngestionState: Sendable {
+    public private(set) var agents: [Int64: Agent] = [:]
+    public private(set) var agentIDsByName: [String: Int64] = [:]
+    public private(set) var budgets: [Int64: BudgetSet] = [:]
+    /// Nano-dollars used per (agent, period kind, period start), for every period kind.
+    public private(set) var usage: [PeriodKey: Int64] = [:]
+    /// Budget alerts that fired: (period, critical?).
+    public private(set) var fired: Set<FiredKey> = []
+    public private(set) var alerts: [AlertSummary] = []
+    /// The open performance-degradation alert of each agent.
+    public private(set) var openDegradation: [Int64: Int64] = [:]
+    /// Metrics that already raised an outlier alert.
+    public private(set) var outlierMetrics: Set<Int64> = []
+    public private(set) var rules = Rules.defaults
+    public private(set) var rulesVersion: Int64 = 0
+    /// The last metric id (log sequence of a MetricRecorded).
+    public private(set) var lastMetricID: Int64 = 0
+
+    /// A budget level that fired for a period.
+    public struct FiredKey: Hashable, Sendable {
+        public var period: PeriodKey
+        public var critical: Bool
+    }
+
+    public init() {}
+
+    /// The next agent id to assign when a registration names none.
+    public var nextAgentID: Int64 { (agents.keys.max() ?? 0) + 1 }
+
+    /// The next alert id.
+    public var nextAlertID: Int64 { Int64(alerts.count) + 1 }
+
+    public func alert(_ id: Int64) -> AlertSummary? {
+        guard id >= 1, id <= alerts.count else { return nil }
+        return alerts[Int(id - 1)]
+    }
+
+    /// Nano-dollars used in a period.
+    public func used(_ key: PeriodKey) -> Int64 { usage[key] ?? 0 }
+
+    /// Folds one event.
+    public mutating func apply(_ event: DomainEvent, sequence: UInt64) {
+        switch event {
+        case .agentRegistered(let e):
+            agents[e.agentID] = Agent(id: e.agentID, name: e.name, role: e.role)
+            agentIDsByName[e.name] = e.agentID
+        case .budgetSet(let e):
+            budgets[e.agentID] = e
+        case .metricRecorded(let e):
+            for kind in BudgetPeriodKind.allCases {
+                usage[PeriodKey(agentID: e.agentID, kind: kind, containing: e.timestamp), default: 0] += e.costNanos
+            }
+            lastMetricID = Int64(sequence)
+        case .alertRaised(let e):
+            var period: PeriodKey?
+            if e.rule == .budgetWarning || e.rule == .budgetCritical, let budget = budgets[e.agentID] {
+                let key = PeriodKey(agentID: e.agentID, kind: budget.period, containing: e.periodStart ?? 0)
+                fired.insert(FiredKey(period: key, critical: e.rule == .budgetCritical))
+                period = key
+            }
+            alerts.append(
+                AlertSummary(
+                    id: e.alertID, agentID: e.agentID, rule: e.rule, status: .active, period: period,
+                    periodEnd: e.periodEnd, causeMetricID: e.causeMetricID))
+            if e.rule == .performanceDegradation { openDegradation[e.agentID] = e.alertID }
+            if e.rule == .outlier, let metric = e.causeMetricID { outlierMetrics.insert(metric) }
+        case .alertAcknowledged(let e):
+            guard e.alertID >= 1, e.alertID <= alerts.count else { return }
+            alerts[Int(e.alertID - 1)].status = .acknowledged
+        case .alertResolved(let e):
+            guard e.alertID >= 1, e.alertID <= alerts.count else { return }
+            let index = Int(e.alertID - 1)
+            alerts[index].status = .resolved
+            if alerts[index].rule == .performanceDegradation, openDegradation[alerts[index].agentID] == e.alertID {
+                openDegradation[alerts[index].agentID] = nil
+            }
+        case .rulesChanged(let e):
+            if let parsed = try? Rules(document: e.document) {
+                rules = parsed
+            }
+            rulesVersion = e.version
+        }
+    }
+
+    /// Utilization reached for a level (unrounded). A zero budget is reached by any cost.
+    public static func levelReached(usedNanos: Int64, budget: BudgetSet, critical: Bool) -> Bool {
+        let percent = critical ? budget.criticalThresholdPercent : budget.warningThresholdPercent
+        if budget.totalBudgetNanos == 0 { return usedNanos > 0 }
+        return Double(usedNanos) / Double(budget.totalBudgetNanos) * 100.0 >= percent
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import Projections
+
+/// An error answer in the contract's envelope (§1):
+/// `{"success": false, "error": {"code", "message", "field"}}`.
+public struct APIError: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    static func invalidParameter(_ field: String, _ message: String) -> APIError {
+        APIError(.badRequest, "invalid_parameter", message, field: field)
+    }
+
+    static func validation(_ field: String, _ message: String) -> APIError {
+        APIError(.unprocessableContent, "validation_failed", message, field: field)
+    }
+
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
+
+    static func invalidBody(_ message: String) -> APIError { APIError(.badRequest, "invalid_body", message) }
+
+    var body: JSONValue {
+        .object([
+            "success": false,
+            "error": .object(["code": .string(code), "message": .string(message), "field": .optional(field)]),
+        ])
+    }
+
+    /// The envelope as a response.
+    public var response: Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if status == .methodNotAllowed { headers[.allow] = "GET, POST, PUT" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serialized())))
+    }
+
+    init(_ error: QueryError) {
+        switch error {
+        case .notFound(let message): self = .notFound(message)
+        case .invalidParameter(let field, let message): self = .invalidParameter(field, message)
+        }
+    }
+
+    init(_ error: IngestionError) {
+        switch error {
+        case .notFound(let message): self = .notFound(message)
+        case .conflict(let message): self = APIError(.conflict, "conflict", message)
+        case .validation(let field, let message): self = .validation(field, message)
+        }
+    }
+}
+
+/// Turns every error into the contract's envelope: unknown routes (404), wrong methods (405),
+/// bodies over the limit (413), everything unexpected (500, without internals).
+struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTableBox
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound:
+                if routes.table.matchesOtherMethod(path: request.uri.path, method: request.method) {
+                    return APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
+                        .response
+                }
+                return APIError.notFound("no route for \(request.method) \(request.uri.path)").response
+            case .methodNotAllowed:
+                return APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
+                    .response
+            case .contentTooLarge:
+                return APIError(.contentTooLarge, "payload_too_large", "the request body is larger than allowed").response
+            case .badRequest:
+                return APIError.invalidBody(error.body ?? "bad request").response
+            default:
+                return APIError(error.status, "internal", error.body ?? "the request failed").response
+            }
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            return APIError(.internalServerError, "internal", "the service failed to answer this request").response
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import EventLog
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// What `serve` runs with.
+public struct ServiceConfiguration: Sendable {
+    public var dataDirectory = "./data"
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var durability = Durability.durable
+    public var logLevel = Logger.Level.info
+    /// Run the hourly evaluation (§5); off for tests and conformance runs.
+    public var scheduler = true
+    public var limits = RequestLimits()
+
+    public init() {}
+}
+
+/// Closes the event log when the service group shuts down (after the HTTP server drained), so
+/// queued appends finish and LMDB is closed cleanly.
+struct EventLogService: Service {
+    let service: FleetService
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        service.shutdown()
+    }
+}
+
+/// The composition root: opens the data directory, folds the projections, builds the router and
+/// the application with its services.
+public func buildApplication(_ configuration: ServiceConfiguration) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "metrics-service")
+    logger.logLevel = configuration.logLevel
+    let service = try FleetService(directory: configuration.dataDirectory, durability: configuration.durability, logger: logger)
+    return buildApplication(service: service, configuration: configuration, logger: logger)
+}
+
+/// Builds the application over an opened service (tests use this with a temporary directory).
+public func buildApplication(
+    service: FleetService, configuration: ServiceConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    let router = buildRouter(service: service, limits: configuration.limits)
+    var services: [any Service] = [EventLogService(service: service)]
+    if configuration.scheduler {
+        services.append(EvaluationScheduler(service: service, logger: logger))
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "metrics-service"),
+        services: services,
+        onServerRunning: { channel in
+            logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        },
+        logger: logger
+    )
+}
+
+/// One line per request at info: method, path, status, duration.
+struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.2f", ms)) ms")
+        return response
+    }
+}

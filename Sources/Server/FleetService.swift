@@ -1,0 +1,105 @@
+import EventLog
+import Foundation
+import Logging
+import Projections
+import Synchronization
+
+/// The composition of the event log, its single writer and the read projection.
+///
+/// Writes go through the writer (decisions serialized with appends); after each group commit
+/// the new events are read back from the log and folded into the projection before any caller
+/// resumes, so a read issued after a write returned sees it. Reads take the projection lock
+/// briefly and never touch LMDB.
+public final class FleetService: Sendable {
+    public let log: EventLog
+    let writer: EventWriter<WriterState>
+    private let projection: ProjectionHolder
+    let logger: Logger
+    /// The server clock (µs since the epoch).
+    let clock: @Sendable () -> Int64
+
+    /// Opens the data directory, folds the log into the projection, and starts the writer.
+    public init(
+        directory: String, durability: Durability = .durable, logger: Logger = Logger(label: "metrics-service"),
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+    ) throws {
+        let log = try EventLog(directory: directory, options: .init(durability: durability))
+        self.log = log
+        self.logger = logger
+        self.clock = clock
+        let started = Date()
+        let initial = try Self.fold(log: log, into: FleetProjection())
+        logger.info(
+            "projections folded",
+            metadata: [
+                "events": "\(initial.sequence)", "seconds": "\(String(format: "%.3f", Date().timeIntervalSince(started)))",
+            ])
+        let projection = ProjectionHolder(initial)
+        self.projection = projection
+        writer = try EventWriter(
+            log: log, initialState: WriterState(ingestion: initial.ingestion),
+            rebuild: { log in WriterState(ingestion: try Self.fold(log: log, into: FleetProjection()).ingestion) },
+            clock: clock,
+            onCommit: { first, _ in
+                projection.state.withLock { state in
+                    do {
+                        state = try Self.fold(log: log, into: state, from: first)
+                    } catch {
+                        logger.critical("projection could not fold committed events", metadata: ["error": "\(error)"])
+                    }
+                }
+            })
+    }
+
+    /// Folds the log from `from` to its head into `projection`. Events of unknown types are
+    /// skipped and counted.
+    public static func fold(log: EventLog, into projection: FleetProjection, from: UInt64 = 1) throws -> FleetProjection {
+        var projection = projection
+        try log.forEach(from: max(from, projection.sequence + 1)) { record in
+            do {
+                let event = try DomainEvent.decode(type: record.type, version: record.schemaVersion, payload: record.payload)
+                projection.apply(event, sequence: record.sequence)
+            } catch {
+                projection.skip(sequence: record.sequence)
+            }
+        }
+        return projection
+    }
+
+    /// Runs `body` against the current projection.
+    public func read<R>(_ body: (borrowing FleetProjection) throws -> R) rethrows -> R {
+        try projection.state.withLock { try body($0) }
+    }
+
+    /// Appends what `decide` returns, decided on the writer against its state.
+    func write<R: Sendable>(
+        _ decide: @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
+    ) async throws -> R {
+        try await writer.perform { state, context in
+            let (events, result) = try decide(state.ingestion, context)
+            return AppendDecision(
+                events: events.map { NewEvent($0.0, eventID: $0.1, occurredAt: $0.0.occurredAt(now: context.recordedAt)) },
+                result: result)
+        }
+    }
+
+    /// Runs an evaluation decision that needs the metric data of the projection.
+    func withProjection<R>(_ body: (borrowing FleetProjection) -> R) -> R {
+        projection.state.withLock { body($0) }
+    }
+
+    /// Stops the writer (draining queued appends) and closes the log.
+    public func shutdown() {
+        writer.shutdown()
+        log.close()
+    }
+}
+
+/// The read projection behind its lock.
+final class ProjectionHolder: Sendable {
+    let state: Mutex<FleetProjection>
+
+    init(_ initial: FleetProjection) {
+        state = Mutex(initial)
+    }
+}

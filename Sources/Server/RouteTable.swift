@@ -1,0 +1,35 @@
+import Hummingbird
+
+/// Every route of the API (method + path template): the router is built from it, the OpenAPI
+/// document lists it, and 405 answers consult it.
+struct RouteTable: Sendable {
+    struct Route: Sendable, Hashable {
+        var method: HTTPRequest.Method
+        var path: String
+        var summary: String
+    }
+
+    private(set) var routes: [Route] = []
+
+    mutating func add(_ method: HTTPRequest.Method, _ path: String, _ summary: String) {
+        routes.append(Route(method: method, path: path, summary: summary))
+    }
+
+    /// Whether a route with another method matches the path.
+    func matchesOtherMethod(path: String, method: HTTPRequest.Method) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.contains { route in
+            guard route.method != method else { return false }
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard template.count == parts.count else { return false }
+            return zip(template, parts).allSatisfy { t, p in t.hasPrefix("{") || t == p }
+        }
+    }
+}
+
+/// The route table while the router is being built (the error middleware is created before the
+/// routes are added and reads the finished table).
+final class RouteTableBox: @unchecked Sendable {
+    /// Written only while `buildRouter` runs, read-only afterwards.
+    var table = RouteTable()
+}
