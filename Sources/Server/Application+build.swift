@@ -21,9 +21,34 @@ public struct ServiceConfiguration: Sendable {
 /// queued appends finish and LMDB is closed cleanly.
 struct EventLogService: Service {
     let service: FleetService
+    let logger: Logger
+    /// Checkpoint when this many events were appended since the last checkpoint.
+    var checkpointEvery: UInt64 = 100_000
 
     func run() async throws {
-        try? await gracefulShutdown()
+        var last = service.read { $0.sequence }
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(10)) }
+            } catch {
+                break
+            }
+            let head = service.log.head
+            if head >= last + checkpointEvery {
+                do {
+                    last = try await service.checkpoint()
+                    logger.info("projection checkpoint written", metadata: ["sequence": "\(last)"])
+                } catch {
+                    logger.error("projection checkpoint failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        do {
+            let sequence = try await service.checkpoint()
+            logger.info("projection checkpoint written at shutdown", metadata: ["sequence": "\(sequence)"])
+        } catch {
+            logger.error("projection checkpoint failed at shutdown", metadata: ["error": "\(error)"])
+        }
         service.shutdown()
     }
 }
@@ -42,7 +67,7 @@ public func buildApplication(
     service: FleetService, configuration: ServiceConfiguration, logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(service: service, limits: configuration.limits)
-    var services: [any Service] = [EventLogService(service: service)]
+    var services: [any Service] = [EventLogService(service: service, logger: logger)]
     if configuration.scheduler {
         services.append(EvaluationScheduler(service: service, logger: logger))
     }

@@ -28,17 +28,22 @@ public final class FleetService: Sendable {
         self.logger = logger
         self.clock = clock
         let started = Date()
-        let initial = try Self.fold(log: log, into: FleetProjection())
+        let restored = Self.restoreSnapshot(log: log, logger: logger)
+        let initial = try Self.fold(log: log, into: restored ?? FleetProjection())
         logger.info(
-            "projections folded",
+            "projections ready",
             metadata: [
-                "events": "\(initial.sequence)", "seconds": "\(String(format: "%.3f", Date().timeIntervalSince(started)))",
+                "from_snapshot": "\(restored?.sequence ?? 0)", "events": "\(initial.sequence)",
+                "seconds": "\(String(format: "%.3f", Date().timeIntervalSince(started)))",
             ])
         let projection = ProjectionHolder(initial)
         self.projection = projection
         writer = try EventWriter(
             log: log, initialState: WriterState(ingestion: initial.ingestion),
-            rebuild: { log in WriterState(ingestion: try Self.fold(log: log, into: FleetProjection()).ingestion) },
+            rebuild: { log in
+                let base = Self.restoreSnapshot(log: log, logger: logger) ?? FleetProjection()
+                return WriterState(ingestion: try Self.fold(log: log, into: base).ingestion)
+            },
             clock: clock,
             onCommit: { first, _ in
                 projection.state.withLock { state in
@@ -64,6 +69,49 @@ public final class FleetService: Sendable {
             }
         }
         return projection
+    }
+
+    /// The name of the projection checkpoint in the log's snapshot database.
+    static let snapshotName = "fleet-projection"
+
+    /// The checkpointed projection, or nil when there is none or it cannot be used (another
+    /// projection version, damaged, or ahead of the log); the reason is logged.
+    static func restoreSnapshot(log: EventLog, logger: Logger) -> FleetProjection? {
+        let snapshot: EventLog.Snapshot
+        do {
+            guard let stored = try log.snapshot(named: snapshotName) else { return nil }
+            snapshot = stored
+        } catch {
+            logger.warning("projection snapshot unreadable; rebuilding from the log", metadata: ["error": "\(error)"])
+            return nil
+        }
+        guard snapshot.version == FleetProjection.snapshotVersion else {
+            logger.notice(
+                "projection snapshot has another version; discarding it and rebuilding from the log",
+                metadata: ["found": "\(snapshot.version)", "expected": "\(FleetProjection.snapshotVersion)"])
+            return nil
+        }
+        guard snapshot.sequence <= log.head else {
+            logger.warning("projection snapshot is ahead of the log; rebuilding from the log")
+            return nil
+        }
+        do {
+            return try FleetProjection(snapshot: snapshot.bytes)
+        } catch {
+            logger.warning("projection snapshot damaged; rebuilding from the log", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Writes a checkpoint of the projection as it is now. Returns the sequence it reflects.
+    @discardableResult
+    public func checkpoint() async throws -> UInt64 {
+        let copy = projection.state.withLock { $0 }
+        let bytes = copy.snapshotBytes()
+        try await writer.writeSnapshot(
+            name: Self.snapshotName,
+            EventLog.Snapshot(sequence: copy.sequence, version: FleetProjection.snapshotVersion, bytes: bytes))
+        return copy.sequence
     }
 
     /// Runs `body` against the current projection.

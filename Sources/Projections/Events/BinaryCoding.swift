@@ -29,6 +29,10 @@ public struct BinaryWriter: Sendable {
         bytes.append(value ? 1 : 0)
     }
 
+    mutating func append(contentsOf raw: some Sequence<UInt8>) {
+        bytes.append(contentsOf: raw)
+    }
+
     public mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
@@ -133,6 +137,19 @@ public struct BinaryReader {
     ) throws(EventDecodingError) -> T? {
         if try bool() { return try read(&self) }
         return nil
+    }
+
+    /// `count` fixed-width little-endian integers.
+    mutating func array<T: FixedWidthInteger>(_ type: T.Type, count: Int) throws(EventDecodingError) -> [T] {
+        let size = MemoryLayout<T>.size
+        guard count >= 0, count <= (base.count - offset) / size else { throw truncated() }
+        var out = [T]()
+        out.reserveCapacity(count)
+        for k in 0..<count {
+            out.append(T(littleEndian: base.loadUnaligned(fromByteOffset: offset + k * size, as: T.self)))
+        }
+        offset += count * size
+        return out
     }
 
     /// Fails unless every byte was consumed.

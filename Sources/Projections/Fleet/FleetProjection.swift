@@ -2,13 +2,16 @@
 /// usage, the stored metrics per agent, and the alert state machine. `apply` is the only way in;
 /// folding the same events (in one go or in chunks) gives the same state.
 public struct FleetProjection: Sendable {
-    public private(set) var ingestion = IngestionState()
-    public private(set) var metrics = MetricStore()
+    public internal(set) var ingestion = IngestionState()
+    public internal(set) var metrics = MetricStore()
     public private(set) var alertBook = AlertBook()
     /// The last sequence folded.
-    public private(set) var sequence: UInt64 = 0
+    public internal(set) var sequence: UInt64 = 0
     /// Events skipped because this build could not decode them.
     public internal(set) var skippedEvents = 0
+    /// Every event other than metrics, in log order (agents, budgets, alerts, rules): small, and
+    /// replayed to restore a snapshot.
+    var controlEvents: [(sequence: UInt64, event: DomainEvent)] = []
 
     public init() {}
 
@@ -19,8 +22,9 @@ public struct FleetProjection: Sendable {
             metrics.insert(id: Int64(sequence), metric: e)
         case .alertRaised, .alertAcknowledged, .alertResolved:
             alertBook.apply(event, sequence: sequence)
+            controlEvents.append((sequence, event))
         default:
-            break
+            controlEvents.append((sequence, event))
         }
         self.sequence = sequence
     }

@@ -45,7 +45,7 @@ public struct IngestionState: Sendable {
     public private(set) var agentIDsByName: [String: Int64] = [:]
     public private(set) var budgets: [Int64: BudgetSet] = [:]
     /// Nano-dollars used per (agent, period kind, period start), for every period kind.
-    public private(set) var usage: [PeriodKey: Int64] = [:]
+    public internal(set) var usage: [PeriodKey: Int64] = [:]
     /// Budget alerts that fired: (period, critical?).
     public private(set) var fired: Set<FiredKey> = []
     public private(set) var alerts: [AlertSummary] = []
@@ -56,7 +56,7 @@ public struct IngestionState: Sendable {
     public private(set) var rules = Rules.defaults
     public private(set) var rulesVersion: Int64 = 0
     /// The last metric id (log sequence of a MetricRecorded).
-    public private(set) var lastMetricID: Int64 = 0
+    public internal(set) var lastMetricID: Int64 = 0
 
     /// A budget level that fired for a period.
     public struct FiredKey: Hashable, Sendable {

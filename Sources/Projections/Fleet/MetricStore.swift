@@ -2,15 +2,15 @@
 /// binary search, and late data is inserted in place.
 public struct AgentMetricSeries: Sendable {
     public let agentID: Int64
-    public private(set) var timestamps: [Int64] = []
-    public private(set) var ids: [Int64] = []
-    public private(set) var operations: [Int32] = []
-    public private(set) var executionTimes: [Double] = []
-    public private(set) var tokens: [Int64] = []
-    public private(set) var successes: [Bool] = []
+    public internal(set) var timestamps: [Int64] = []
+    public internal(set) var ids: [Int64] = []
+    public internal(set) var operations: [Int32] = []
+    public internal(set) var executionTimes: [Double] = []
+    public internal(set) var tokens: [Int64] = []
+    public internal(set) var successes: [Bool] = []
     /// Quality score, NaN when not scored.
-    public private(set) var qualities: [Double] = []
-    public private(set) var costs: [Int64] = []
+    public internal(set) var qualities: [Double] = []
+    public internal(set) var costs: [Int64] = []
 
     public var count: Int { timestamps.count }
 
@@ -67,10 +67,10 @@ public struct AgentMetricSeries: Sendable {
 
 /// All stored metrics, per agent, with interned operation types.
 public struct MetricStore: Sendable {
-    public private(set) var series: [Int64: AgentMetricSeries] = [:]
-    public private(set) var operationNames: [String] = []
-    private var operationIndex: [String: Int32] = [:]
-    public private(set) var count = 0
+    public internal(set) var series: [Int64: AgentMetricSeries] = [:]
+    public internal(set) var operationNames: [String] = []
+    var operationIndex: [String: Int32] = [:]
+    public internal(set) var count = 0
 
     public init() {}
 

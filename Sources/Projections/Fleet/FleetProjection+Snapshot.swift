@@ -1,0 +1,136 @@
+/// Checkpoints: the projection's state as bytes, so a restart folds only what came after.
+///
+/// Layout (all through `BinaryWriter`): version-independent header fields, the control events
+/// (agents, budgets, alerts, rules — replayed on restore), the exact period usage, and the
+/// metric columns of every agent written as raw little-endian arrays.
+extension FleetProjection {
+    /// Bumped whenever the layout or the meaning of the state changes; a snapshot of another
+    /// version is discarded and the projection rebuilt from the log.
+    public static let snapshotVersion: UInt32 = 1
+
+    /// The snapshot bytes.
+    public func snapshotBytes() -> [UInt8] {
+        var w = BinaryWriter(capacity: 64 + metrics.count * 48)
+        w.uvarint(sequence)
+        w.uvarint(UInt64(skippedEvents))
+        w.varint(ingestion.lastMetricID)
+        w.uvarint(UInt64(controlEvents.count))
+        for (seq, event) in controlEvents {
+            w.uvarint(seq)
+            w.uvarint(UInt64(event.type))
+            w.uvarint(UInt64(event.schemaVersion))
+            let payload = event.encodedPayload()
+            w.uvarint(UInt64(payload.count))
+            w.raw(payload)
+        }
+        let usage = ingestion.usage.sorted {
+            ($0.key.agentID, $0.key.kind.rawValue, $0.key.start) < ($1.key.agentID, $1.key.kind.rawValue, $1.key.start)
+        }
+        w.uvarint(UInt64(usage.count))
+        for (key, nanos) in usage {
+            w.varint(key.agentID)
+            w.string(key.kind.rawValue)
+            w.varint(key.start)
+            w.varint(nanos)
+        }
+        w.uvarint(UInt64(metrics.operationNames.count))
+        for name in metrics.operationNames { w.string(name) }
+        w.uvarint(UInt64(metrics.series.count))
+        for id in metrics.series.keys.sorted() {
+            let s = metrics.series[id]!
+            w.varint(id)
+            w.uvarint(UInt64(s.count))
+            w.array(s.timestamps)
+            w.array(s.ids)
+            w.array(s.operations)
+            w.array(s.executionTimes.map(\.bitPattern))
+            w.array(s.tokens)
+            w.array(s.successes.map { $0 ? UInt8(1) : 0 })
+            w.array(s.qualities.map(\.bitPattern))
+            w.array(s.costs)
+        }
+        return w.bytes
+    }
+
+    /// Restores a projection from `snapshotBytes()`.
+    public init(snapshot bytes: [UInt8]) throws(EventDecodingError) {
+        self.init()
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(EventDecodingError) -> FleetProjection in
+                var r = BinaryReader(buffer, type: 0)
+                var p = FleetProjection()
+                let sequence = try r.uvarint()
+                p.skippedEvents = Int(try r.uvarint())
+                let lastMetricID = try r.varint()
+                let controlCount = try r.uvarint()
+                for _ in 0..<controlCount {
+                    let seq = try r.uvarint()
+                    let type = UInt16(truncatingIfNeeded: try r.uvarint())
+                    let version = UInt16(truncatingIfNeeded: try r.uvarint())
+                    let length = Int(try r.uvarint())
+                    let payload = try r.raw(length)
+                    let event = try DomainEvent.decode(type: type, version: version, payload: payload)
+                    p.apply(event, sequence: seq)
+                }
+                var usage: [PeriodKey: Int64] = [:]
+                for _ in 0..<(try r.uvarint()) {
+                    let agentID = try r.varint()
+                    let kindName = try r.string()
+                    guard let kind = BudgetPeriodKind(rawValue: kindName) else {
+                        throw .malformed(type: 0, reason: "unknown period \(kindName)")
+                    }
+                    let start = try r.varint()
+                    var key = PeriodKey(agentID: agentID, kind: kind, containing: 0)
+                    key.start = start
+                    usage[key] = try r.varint()
+                }
+                p.ingestion.usage = usage
+                p.ingestion.lastMetricID = lastMetricID
+                var store = MetricStore()
+                let opCount = try r.uvarint()
+                for index in 0..<opCount {
+                    let name = try r.string()
+                    store.operationNames.append(name)
+                    store.operationIndex[name] = Int32(index)
+                }
+                for _ in 0..<(try r.uvarint()) {
+                    let id = try r.varint()
+                    let n = Int(try r.uvarint())
+                    var s = AgentMetricSeries(agentID: id)
+                    s.timestamps = try r.array(Int64.self, count: n)
+                    s.ids = try r.array(Int64.self, count: n)
+                    s.operations = try r.array(Int32.self, count: n)
+                    s.executionTimes = try r.array(UInt64.self, count: n).map(Double.init(bitPattern:))
+                    s.tokens = try r.array(Int64.self, count: n)
+                    s.successes = try r.array(UInt8.self, count: n).map { $0 != 0 }
+                    s.qualities = try r.array(UInt64.self, count: n).map(Double.init(bitPattern:))
+                    s.costs = try r.array(Int64.self, count: n)
+                    store.series[id] = s
+                    store.count += n
+                }
+                try r.finish()
+                p.metrics = store
+                p.sequence = sequence
+                return p
+            }
+        }
+        self = try result.get()
+    }
+}
+
+extension BinaryWriter {
+    mutating func raw(_ bytes: [UInt8]) {
+        append(contentsOf: bytes)
+    }
+
+    /// A fixed-width integer array, little endian, without a length prefix.
+    mutating func array<T: FixedWidthInteger>(_ values: [T]) {
+        for v in values { withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
+    }
+}
+
+extension BinaryReader {
+    mutating func raw(_ count: Int) throws(EventDecodingError) -> [UInt8] {
+        try array(UInt8.self, count: count)
+    }
+}
