@@ -6,7 +6,7 @@ struct MetricsService: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics-service",
         abstract: "Metrics aggregation for fleets of AI agents, event-sourced on LMDB.",
-        subcommands: [Serve.self, StressAppend.self]
+        subcommands: [Serve.self, SeedDemo.self, StressAppend.self, Replay.self]
     )
 }
 

@@ -50,37 +50,7 @@ struct API: Sendable {
     // MARK: Path parameters
 
     func pathID(_ context: BasicRequestContext, _ name: String) throws(APIError) -> Int64 {
-        guard let text = context.parameters.get(name), let id = Int64(text), id >= 1 else {
-            throw .invalidParameter(name, "\(name) must be a positive integer")
-        }
-        return id
-    }
-
-    func pathEnum<T: RawRepresentable & CaseIterable>(
-        _ context: BasicRequestContext, _ name: String, _ type: T.Type
-    ) throws(APIError) -> T where T.RawValue == String {
-        let text = context.parameters.get(name) ?? ""
-        guard let value = T(rawValue: text) else {
-            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw .invalidParameter(name, "\(name) must be one of \(allowed)")
-        }
-        return value
-    }
-
-    func validSeverity(_ s: String?) throws(APIError) -> String? {
-        guard let s else { return nil }
-        guard ["info", "warning", "critical"].contains(s) else {
-            throw .invalidParameter("severity", "severity must be info, warning or critical")
-        }
-        return s
-    }
-
-    func validType(_ s: String?) throws(APIError) -> String? {
-        guard let s else { return nil }
-        guard ["budget_overrun", "performance_degradation", "outlier"].contains(s) else {
-            throw .invalidParameter("type", "type must be budget_overrun, performance_degradation or outlier")
-        }
-        return s
+        try PathParameter.id(context.parameters.get(name), name)
     }
 
     // MARK: Writes
@@ -257,6 +227,22 @@ struct API: Sendable {
         }
         let body = try service.read { p throws(APIError) in try query { () throws(QueryError) in try p.alert(id: alertID) } }
         return json(object: body, status: .ok)
+    }
+
+    func putRules(_ request: Request) async throws -> Response {
+        let body = try await Body.json(request, limit: limits.maxSmallBodyBytes)
+        let rules: Rules
+        do {
+            rules = try Rules(json: body)
+        } catch {
+            throw APIError.validation(error.field, error.message)
+        }
+        let document = rules.document
+        let version = try await write { state, _ in
+            let version = state.rulesVersion + 1
+            return ([(.rulesChanged(RulesChanged(version: version, document: document.jsonString)), nil)], version)
+        }
+        return json(object: ["success": true, "data": .object(["version": .int(version), "rules": document])], status: .ok)
     }
 
     func evaluate(_ request: Request) async throws -> Response {

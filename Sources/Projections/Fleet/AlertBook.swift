@@ -43,7 +43,9 @@ public struct AlertBook: Sendable {
             alerts[i].status = .acknowledged
             alerts[i].acknowledgedAt = e.at
             alerts[i].history.append(
-                AlertTransition(status: .acknowledged, at: e.at, by: e.by, note: e.note, reason: nil, position: sequence))
+                AlertTransition(
+                    status: .acknowledged, at: e.at, by: e.by, note: e.note, reason: ResolutionReason.manual.rawValue,
+                    position: sequence))
         case .alertResolved(let e):
             guard e.alertID >= 1, e.alertID <= alerts.count else { return }
             let i = Int(e.alertID - 1)

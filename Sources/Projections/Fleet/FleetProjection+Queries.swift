@@ -38,43 +38,9 @@ extension FleetProjection {
         return values
     }
 
-    /// Accumulates the §3 time-series bucket fields.
-    struct BucketAccumulator {
-        var operations = 0
-        var successes = 0
-        var executionSum = 0.0
-        var tokens: Int64 = 0
-        var costNanos: Int64 = 0
-        var qualitySum = 0.0
-        var qualityCount = 0
-
-        mutating func add(_ s: AgentMetricSeries, _ i: Int) {
-            operations += 1
-            if s.successes[i] { successes += 1 }
-            executionSum += s.executionTimes[i]
-            tokens += s.tokens[i]
-            costNanos += s.costs[i]
-            let q = s.qualities[i]
-            if !q.isNaN {
-                qualitySum += q
-                qualityCount += 1
-            }
-        }
-
-        var successRate: Double? { operations == 0 ? nil : Double(successes) / Double(operations) * 100 }
-        var meanExecution: Double? { operations == 0 ? nil : executionSum / Double(operations) }
-        var meanQuality: Double? { qualityCount == 0 ? nil : qualitySum / Double(qualityCount) }
-
-        func fields(into object: inout JSONObject) {
-            object.append(.int(Int64(operations)), forKey: "total_operations")
-            object.append(.int(Int64(successes)), forKey: "successful_operations")
-            object.append(.int(Int64(operations - successes)), forKey: "failed_operations")
-            object.append(F.r2(successRate), forKey: "success_rate")
-            object.append(F.r2(meanExecution), forKey: "avg_execution_time_ms")
-            object.append(.int(tokens), forKey: "total_tokens")
-            object.append(F.usd(costNanos), forKey: "total_cost_usd")
-            object.append(F.r2(meanQuality), forKey: "avg_quality_score")
-        }
+    /// The totals of one agent's metrics in a window, from the hourly rollups.
+    func totals(agentID: Int64, in window: TimeWindow) -> OperationTotals {
+        metrics.series[agentID]?.totals(from: window.start, through: window.end) ?? OperationTotals()
     }
 
     private func period(_ window: TimeWindow) -> JSONValue {
@@ -161,16 +127,27 @@ extension FleetProjection {
             let ofRole = sortedAgentIDs.filter { agents[$0]?.role == role }
             agentFilter = agentFilter.map { ids in ids.filter { ofRole.contains($0) } } ?? ofRole
         }
-        var buckets = [BucketAccumulator](repeating: BucketAccumulator(), count: starts.count)
-        forEachMetric(in: window, agents: agentFilter, operation: operation) { s, i in
-            let t = s.timestamps[i]
+        var buckets = [OperationTotals](repeating: OperationTotals(), count: starts.count)
+        func bucket(_ t: Int64) -> Int {
             var lo = 0
             var hi = starts.count
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if starts[mid] <= t { lo = mid + 1 } else { hi = mid }
             }
-            buckets[lo - 1].add(s, i)
+            return lo - 1
+        }
+        if operation == nil {
+            // Whole hours from the rollups (an hour never straddles a bucket), edges raw.
+            for id in agentFilter ?? metrics.series.keys.sorted() {
+                metrics.series[id]?.forEachPiece(from: window.start, through: window.end) { t, piece in
+                    buckets[bucket(t)].merge(piece)
+                }
+            }
+        } else {
+            forEachMetric(in: window, agents: agentFilter, operation: operation) { s, i in
+                buckets[bucket(s.timestamps[i])].add(s, i)
+            }
         }
         var data: [JSONValue] = []
         data.reserveCapacity(starts.count)
@@ -194,7 +171,7 @@ extension FleetProjection {
     /// `GET /metrics/aggregate/by-agent/{id}`.
     public func byAgent(_ id: Int64, window: TimeWindow, asOf: Int64) throws(QueryError) -> JSONObject {
         guard let agent = agents[id] else { throw .notFound("agent \(id) is not registered") }
-        var acc = BucketAccumulator()
+        var acc = OperationTotals()
         var executions: [Double] = []
         var qualities: [Double] = []
         forEachMetric(in: window, agents: [id], operation: nil) { s, i in
@@ -254,8 +231,7 @@ extension FleetProjection {
         var totalTasks = 0
         var totalCost: Int64 = 0
         for id in ids {
-            var acc = BucketAccumulator()
-            forEachMetric(in: window, agents: [id], operation: nil) { s, i in acc.add(s, i) }
+            let acc = totals(agentID: id, in: window)
             totalTasks += acc.operations
             totalCost += acc.costNanos
             let name = agents[id]!.name
@@ -444,8 +420,7 @@ extension FleetProjection {
         let window = TimeWindow(start: asOf - rules.recommendationWindowDays * UTCTime.microsecondsPerDay, end: asOf)
         for id in ingestion.budgets.keys.sorted() {
             guard let agent = agents[id], let (budget, used, _) = budgetUsage(agentID: id, asOf: asOf) else { continue }
-            var acc = BucketAccumulator()
-            forEachMetric(in: window, agents: [id], operation: nil) { s, i in acc.add(s, i) }
+            let acc = totals(agentID: id, in: window)
             let n = Int64(acc.operations)
             let cost = Money.usd(acc.costNanos)
             let quality = acc.meanQuality
@@ -509,7 +484,7 @@ extension FleetProjection {
         }
         var perOpAgent: [String: [Int64: Stat]] = [:]
         var perHour: [Int: Stat] = [:]
-        var perAgent: [Int64: BucketAccumulator] = [:]
+        var perAgent: [Int64: OperationTotals] = [:]
         for id in metrics.series.keys.sorted() {
             let s = metrics.series[id]!
             for i in s.range(from: window.start, through: window.end) {
@@ -519,7 +494,7 @@ extension FleetProjection {
                 let hour = UTCTime.hourOfDay(s.timestamps[i])
                 perHour[hour, default: Stat()].sum += s.executionTimes[i]
                 perHour[hour, default: Stat()].count += 1
-                perAgent[id, default: BucketAccumulator()].add(s, i)
+                perAgent[id, default: OperationTotals()].add(s, i)
             }
         }
         let ops = perOpAgent.keys.sorted()
@@ -581,13 +556,11 @@ extension FleetProjection {
 
     /// `GET /metrics/summary`.
     public func summary(asOf: Int64) -> JSONObject {
-        var last24h = BucketAccumulator()
-        forEachMetric(in: TimeWindow(start: asOf - UTCTime.microsecondsPerDay, end: asOf), agents: nil, operation: nil) {
-            last24h.add($0, $1)
-        }
-        var last30d = BucketAccumulator()
-        forEachMetric(in: TimeWindow(start: asOf - 30 * UTCTime.microsecondsPerDay, end: asOf), agents: nil, operation: nil) {
-            last30d.add($0, $1)
+        var last24h = OperationTotals()
+        var last30d = OperationTotals()
+        for id in metrics.series.keys.sorted() {
+            last24h.merge(totals(agentID: id, in: TimeWindow(start: asOf - UTCTime.microsecondsPerDay, end: asOf)))
+            last30d.merge(totals(agentID: id, in: TimeWindow(start: asOf - 30 * UTCTime.microsecondsPerDay, end: asOf)))
         }
         var day = JSONObject()
         last24h.fields(into: &day)

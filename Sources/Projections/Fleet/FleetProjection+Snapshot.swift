@@ -105,6 +105,7 @@ extension FleetProjection {
                     s.successes = try r.array(UInt8.self, count: n).map { $0 != 0 }
                     s.qualities = try r.array(UInt64.self, count: n).map(Double.init(bitPattern:))
                     s.costs = try r.array(Int64.self, count: n)
+                    s.rebuildRollups()
                     store.series[id] = s
                     store.count += n
                 }

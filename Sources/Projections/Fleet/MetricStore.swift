@@ -12,6 +12,12 @@ public struct AgentMetricSeries: Sendable {
     public internal(set) var qualities: [Double] = []
     public internal(set) var costs: [Int64] = []
 
+    /// Hourly rollups: the start of every hour with data (ascending) and its totals, folded in
+    /// log order. Windows are answered from them, with the partial hours at the edges from the
+    /// raw columns.
+    public internal(set) var hourStarts: [Int64] = []
+    public internal(set) var hourTotals: [OperationTotals] = []
+
     public var count: Int { timestamps.count }
 
     init(agentID: Int64) {
@@ -43,6 +49,75 @@ public struct AgentMetricSeries: Sendable {
         successes.insert(e.success, at: index)
         qualities.insert(e.qualityScore ?? .nan, at: index)
         costs.insert(e.costNanos, at: index)
+        addToRollup(index)
+    }
+
+    /// Folds the metric at `index` into its hour's rollup.
+    mutating func addToRollup(_ index: Int) {
+        let hour = UTCTime.hourFloor(timestamps[index])
+        var h = hourStarts.count
+        if let last = hourStarts.last, last >= hour {
+            h = hourLowerBound(hour)
+        }
+        if h == hourStarts.count || hourStarts[h] != hour {
+            hourStarts.insert(hour, at: h)
+            hourTotals.insert(OperationTotals(), at: h)
+        }
+        hourTotals[h].add(self, index)
+    }
+
+    /// Rebuilds the rollups from the columns, in id (= log) order, as the live fold made them.
+    mutating func rebuildRollups() {
+        hourStarts = []
+        hourTotals = []
+        for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) { addToRollup(index) }
+    }
+
+    /// First rollup index whose hour is ≥ `t`.
+    func hourLowerBound(_ t: Int64) -> Int {
+        var lo = 0
+        var hi = hourStarts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if hourStarts[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Visits the totals of `[start, end]` in pieces: whole hours from the rollups, the partial
+    /// hours at the edges from the raw columns (each piece with the instant it starts at).
+    public func forEachPiece(from start: Int64, through end: Int64, _ body: (Int64, OperationTotals) -> Void) {
+        guard start <= end else { return }
+        let hour = UTCTime.microsecondsPerHour
+        var firstFull = UTCTime.hourFloor(start)
+        if firstFull < start { firstFull += hour }
+        let endFull = UTCTime.hourFloor(end == Int64.max ? end : end + 1)  // hours before this are whole
+        if firstFull >= endFull {
+            rawPieces(range(from: start, through: end), body)
+            return
+        }
+        rawPieces(range(from: start, through: firstFull - 1), body)
+        var h = hourLowerBound(firstFull)
+        while h < hourStarts.count && hourStarts[h] < endFull {
+            body(hourStarts[h], hourTotals[h])
+            h += 1
+        }
+        rawPieces(range(from: endFull, through: end), body)
+    }
+
+    private func rawPieces(_ indices: Range<Int>, _ body: (Int64, OperationTotals) -> Void) {
+        for i in indices {
+            var one = OperationTotals()
+            one.add(self, i)
+            body(timestamps[i], one)
+        }
+    }
+
+    /// The totals of `[start, end]`.
+    public func totals(from start: Int64, through end: Int64) -> OperationTotals {
+        var out = OperationTotals()
+        forEachPiece(from: start, through: end) { _, piece in out.merge(piece) }
+        return out
     }
 
     /// First index whose timestamp is ≥ `t`.

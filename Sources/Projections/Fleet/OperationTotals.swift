@@ -1,0 +1,56 @@
+/// The §3 bucket fields of a set of metrics: counts and sums, mergeable
+/// (hourly rollups are merged into day/week/month buckets).
+public struct OperationTotals: Sendable, Equatable {
+    var operations = 0
+    var successes = 0
+    var executionSum = 0.0
+    var tokens: Int64 = 0
+    public internal(set) var costNanos: Int64 = 0
+    var qualitySum = 0.0
+    var qualityCount = 0
+
+    public init() {}
+
+    public var operationCount: Int { operations }
+    public var successCount: Int { successes }
+    public var tokenCount: Int64 { tokens }
+
+mutating func merge(_ other: OperationTotals) {
+    operations += other.operations
+    successes += other.successes
+    executionSum += other.executionSum
+    tokens += other.tokens
+    costNanos += other.costNanos
+    qualitySum += other.qualitySum
+    qualityCount += other.qualityCount
+}
+
+mutating func add(_ s: AgentMetricSeries, _ i: Int) {
+        operations += 1
+        if s.successes[i] { successes += 1 }
+        executionSum += s.executionTimes[i]
+        tokens += s.tokens[i]
+        costNanos += s.costs[i]
+        let q = s.qualities[i]
+        if !q.isNaN {
+            qualitySum += q
+            qualityCount += 1
+        }
+    }
+
+    var successRate: Double? { operations == 0 ? nil : Double(successes) / Double(operations) * 100 }
+    var meanExecution: Double? { operations == 0 ? nil : executionSum / Double(operations) }
+    var meanQuality: Double? { qualityCount == 0 ? nil : qualitySum / Double(qualityCount) }
+
+    func fields(into object: inout JSONObject) {
+        object.append(.int(Int64(operations)), forKey: "total_operations")
+        object.append(.int(Int64(successes)), forKey: "successful_operations")
+        object.append(.int(Int64(operations - successes)), forKey: "failed_operations")
+        object.append(Format.r2(successRate), forKey: "success_rate")
+        object.append(Format.r2(meanExecution), forKey: "avg_execution_time_ms")
+        object.append(.int(tokens), forKey: "total_tokens")
+        object.append(Format.usd(costNanos), forKey: "total_cost_usd")
+        object.append(Format.r2(meanQuality), forKey: "avg_quality_score")
+    }
+}
+

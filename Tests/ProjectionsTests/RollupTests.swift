@@ -1,0 +1,36 @@
+import Projections
+import Testing
+
+@Suite("Hourly rollups")
+struct RollupTests {
+    @Test("window totals from rollups plus raw edges equal the raw totals")
+    func rollupsMatchRaw() throws {
+        let (_, projection) = try RebuildTests.generateLog()
+        var rng = RebuildTests.Generator(state: 7)
+        let hour: Int64 = 3_600_000_000
+        for _ in 0..<300 {
+            let start = RebuildTests.start + Int64.random(in: -RebuildTests.day...(40 * RebuildTests.day), using: &rng)
+            // Some windows on exact hour boundaries, some inside one hour, some long.
+            var end = start + Int64.random(in: 0...(10 * RebuildTests.day), using: &rng)
+            if Bool.random(using: &rng) { end = start - start % hour + hour * Int64.random(in: 0...50, using: &rng) - 1 }
+            guard end >= start else { continue }
+            for (id, series) in projection.metrics.series {
+                let fromRollups = series.totals(from: start, through: end)
+                var count = 0
+                var cost: Int64 = 0
+                var tokens: Int64 = 0
+                var successes = 0
+                for i in series.range(from: start, through: end) {
+                    count += 1
+                    cost += series.costs[i]
+                    tokens += series.tokens[i]
+                    if series.successes[i] { successes += 1 }
+                }
+                #expect(fromRollups.operationCount == count, "agent \(id) [\(start), \(end)]")
+                #expect(fromRollups.costNanos == cost)
+                #expect(fromRollups.tokenCount == tokens)
+                #expect(fromRollups.successCount == successes)
+            }
+        }
+    }
+}
