@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import EventLog
 import Hummingbird
 import Logging
@@ -24,6 +25,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "A file of API keys, one `read KEY` or `write KEY` per line (or set METRICS_API_KEYS=write:KEY,read:KEY).")
+    var apiKeys: String?
+
+    @Flag(help: "Allow a non-loopback --host without API keys.")
+    var insecureNoAuth = false
+
     @Flag(help: "Do not run the hourly evaluation (tests and conformance runs trigger it with POST /api/v1/admin/evaluate).")
     var noScheduler = false
 
@@ -38,7 +45,33 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.logLevel = level
         configuration.scheduler = !noScheduler
+        configuration.limits.apiKeys = try loadKeys()
+        if configuration.limits.apiKeys.isEmpty && !Self.isLoopback(host) && !insecureNoAuth {
+            throw ValidationError(
+                "refusing to serve on \(host) without API keys: pass --api-keys FILE, or --insecure-no-auth to accept it")
+        }
         let app = try buildApplication(configuration)
         try await app.runService()
+    }
+
+    private func loadKeys() throws -> APIKeys {
+        do {
+            if let path = apiKeys {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("cannot read the API keys file \(path)")
+                }
+                return try APIKeys(parsing: String(decoding: data, as: UTF8.self))
+            }
+            if let env = ProcessInfo.processInfo.environment["METRICS_API_KEYS"], !env.isEmpty {
+                return try APIKeys(parsing: env)
+            }
+        } catch let error as APIKeys.Invalid {
+            throw ValidationError(error.description)
+        }
+        return APIKeys()
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }

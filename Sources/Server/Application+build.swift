@@ -1,5 +1,6 @@
 import EventLog
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -71,8 +72,12 @@ public func buildApplication(
     if configuration.scheduler {
         services.append(EvaluationScheduler(service: service, logger: logger))
     }
+    let http = HTTP1Channel.Configuration(
+        idleTimeout: .seconds(60),
+        httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
     return Application(
         router: router,
+        server: .http1(configuration: http),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "metrics-service"),
         services: services,
         onServerRunning: { channel in

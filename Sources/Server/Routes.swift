@@ -7,6 +7,8 @@ public struct RequestLimits: Sendable {
     public var maxBodyBytes = 32 << 20
     public var maxBatch = 10_000
     public var maxSmallBodyBytes = 64 << 10
+    /// API keys; empty means no authentication (the service then binds to loopback only).
+    public var apiKeys = APIKeys()
 
     public init() {}
 }
@@ -23,6 +25,7 @@ public func buildRouter(
     router.middlewares.add(RequestLoggingMiddleware())
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ErrorEnvelopeMiddleware(routes: table))
+    router.middlewares.add(APIKeyMiddleware(keys: limits.apiKeys))
 
     func route(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String,

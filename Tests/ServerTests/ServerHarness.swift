@@ -33,7 +33,8 @@ enum ServerHarness {
 
     /// Runs `body` against a fresh server whose clock reads `clock` (µs since the epoch).
     static func run<T: Sendable>(
-        clock: Int64 = noon, _ body: @Sendable (any TestClientProtocol, FleetService) async throws -> T
+        clock: Int64 = noon, limits: RequestLimits = RequestLimits(),
+        _ body: @Sendable (any TestClientProtocol, FleetService) async throws -> T
     ) async throws -> T {
         let directory = NSTemporaryDirectory() + "server-tests-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -43,6 +44,7 @@ enum ServerHarness {
         defer { service.shutdown() }
         var configuration = ServiceConfiguration()
         configuration.scheduler = false
+        configuration.limits = limits
         let app = buildApplication(service: service, configuration: configuration, logger: logger)
         return try await app.test(.router) { client in try await body(client, service) }
     }

@@ -1,0 +1,64 @@
+import Hummingbird
+import HummingbirdTesting
+import Projections
+import Testing
+
+@testable import Server
+
+@Suite("API keys")
+struct AuthTests {
+    typealias H = ServerHarness
+    static let readKey = "read-key-0123456789abcdef"
+    static let writeKey = "write-key-0123456789abcdef"
+
+    static var limits: RequestLimits {
+        var limits = RequestLimits()
+        limits.apiKeys = try! APIKeys(parsing: "# keys\nread \(readKey)\nwrite \(writeKey)\n")
+        return limits
+    }
+
+    static func bearer(_ key: String) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(key)"
+        return headers
+    }
+
+    @Test("keys file parsing: scopes, comments, the environment form, refusals")
+    func parsing() throws {
+        let keys = try APIKeys(parsing: "write:\(Self.writeKey),read:\(Self.readKey)")
+        #expect(keys.count == 2)
+        #expect(keys.scope(of: Substring(Self.writeKey)) == .write)
+        #expect(keys.scope(of: Substring(Self.readKey)) == .read)
+        #expect(keys.scope(of: "write-key-0123456789abcdeX") == nil)
+        #expect(keys.scope(of: "") == nil)
+        #expect(throws: APIKeys.Invalid.self) { try APIKeys(parsing: "admin \(Self.writeKey)") }
+        #expect(throws: APIKeys.Invalid.self) { try APIKeys(parsing: "read short") }
+    }
+
+    @Test("without a key: 401 in the error envelope; a read key reads, only a write key writes")
+    func enforcement() async throws {
+        try await H.run(limits: Self.limits) { client, _ in
+            let anonymous = try await client.get("/api/v1/agents")
+            #expect(anonymous.status == .unauthorized)
+            #expect(errorEnvelopeProblems(anonymous, status: .unauthorized, code: "unauthorized").isEmpty)
+            let wrong = try await client.get("/api/v1/agents", headers: Self.bearer("not-a-key-at-all-0000"))
+            #expect(wrong.status == .unauthorized)
+            #expect(try await client.get("/healthz").status == .ok)
+            #expect(try await client.get("/api/v1/agents", headers: Self.bearer(Self.readKey)).status == .ok)
+            let body: JSONValue = ["name": "coder", "role": "developer"]
+            let readOnly = try await client.call(.post, "/api/v1/agents", json: body, headers: Self.bearer(Self.readKey))
+            #expect(readOnly.status == .unauthorized)
+            let written = try await client.call(.post, "/api/v1/agents", json: body, headers: Self.bearer(Self.writeKey))
+            #expect(written.status == .created)
+            #expect(try await client.get("/api/v1/agents/1", headers: Self.bearer(Self.writeKey)).status == .ok)
+        }
+    }
+
+    @Test("constant-time comparison compares whole keys")
+    func constantTime() {
+        #expect(APIKeys.constantTimeEquals(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!APIKeys.constantTimeEquals(Array("abc".utf8), Array("abd".utf8)))
+        #expect(!APIKeys.constantTimeEquals(Array("abc".utf8), Array("abcd".utf8)))
+        #expect(!APIKeys.constantTimeEquals([], Array("a".utf8)))
+    }
+}
