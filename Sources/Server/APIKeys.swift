@@ -77,14 +77,17 @@ extension String {
 }
 
 /// Requires `Authorization: Bearer KEY` when keys are configured: a read key for GET, a write
-/// key for everything else; `/healthz` stays open. Answers 401 in the error envelope.
+/// key for everything else. `/healthz` and the dashboard's static files (`/`, `/dashboard/…`,
+/// which hold no data; the page asks for a key itself) stay open. Answers 401 in the error envelope.
 struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let keys: APIKeys
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if keys.isEmpty || request.uri.path == "/healthz" { return try await next(request, context) }
+        let path = request.uri.path
+        let open = path == "/healthz" || (request.method == .get && (path == "/" || path.hasPrefix("/dashboard/")))
+        if keys.isEmpty || open { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let scope = keys.scope(of: header.dropFirst("Bearer ".count))
         else {

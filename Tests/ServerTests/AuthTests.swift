@@ -44,6 +44,7 @@ struct AuthTests {
             let wrong = try await client.get("/api/v1/agents", headers: Self.bearer("not-a-key-at-all-0000"))
             #expect(wrong.status == .unauthorized)
             #expect(try await client.get("/healthz").status == .ok)
+            #expect(try await client.get("/").status == .ok, "the dashboard page holds no data and asks for a key itself")
             #expect(try await client.get("/api/v1/agents", headers: Self.bearer(Self.readKey)).status == .ok)
             let body: JSONValue = ["name": "coder", "role": "developer"]
             let readOnly = try await client.call(.post, "/api/v1/agents", json: body, headers: Self.bearer(Self.readKey))
