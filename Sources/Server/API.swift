@@ -36,6 +36,37 @@ struct API: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// `GET /metrics/reports/weekly`: JSON, or Markdown with `format=markdown`.
+    func weeklyReport(_ request: Request) throws -> Response {
+        let query = QueryParameters(request)
+        let asOf = try query.asOf(now: now())
+        let weekStart: Int64
+        if let text = query.string("week") {
+            guard let start = FleetProjection.isoWeekStart(text) else {
+                throw APIError.invalidParameter("week", "week must be an ISO week such as 2025-W46")
+            }
+            weekStart = start
+        } else {
+            weekStart = UTCTime.isoWeekFloor(asOf) - 7 * UTCTime.microsecondsPerDay  // the last complete week
+        }
+        let format = query.string("format") ?? "json"
+        guard format == "json" || format == "markdown" else {
+            throw APIError.invalidParameter("format", "format must be json or markdown")
+        }
+        let report = service.read { $0.weeklyReport(weekStart: weekStart, asOf: asOf) }
+        guard format == "markdown" else {
+            return try get(request) { _, _ in report }
+        }
+        let bytes = Array(FleetProjection.weeklyReportMarkdown(report).utf8)
+        var headers = HTTPFields()
+        headers[.eTag] = ETag.of(bytes)
+        headers[.contentType] = "text/markdown; charset=utf-8"
+        if let match = request.headers[.ifNoneMatch], ETag.matches(match, headers[.eTag]!) {
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     func query<T>(_ body: () throws(QueryError) -> T) throws(APIError) -> T {
         do { return try body() } catch { throw APIError(error) }
     }

@@ -26,6 +26,26 @@ struct EvaluationScheduler: Service {
             } catch {
                 logger.error("scheduled evaluation failed", metadata: ["error": "\(error)"])
             }
+            if next == UTCTime.isoWeekFloor(next) {
+                writeWeeklyReport(weekStart: next - 7 * UTCTime.microsecondsPerDay, asOf: next)
+            }
+        }
+    }
+}
+
+extension EvaluationScheduler {
+    /// The weekly job: writes the report of the week that just ended under `DATA/reports/`.
+    func writeWeeklyReport(weekStart: Int64, asOf: Int64) {
+        let report = service.read { $0.weeklyReport(weekStart: weekStart, asOf: asOf) }
+        let name = report["data"]?["week"]?.stringValue ?? UTCTime.formatISO8601(weekStart)
+        let directory = service.log.directory + "/reports"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(JSONValue.object(report).serialized()).write(to: URL(fileURLWithPath: "\(directory)/\(name).json"))
+            try Data(FleetProjection.weeklyReportMarkdown(report).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name).md"))
+            logger.info("weekly report written", metadata: ["week": "\(name)", "directory": "\(directory)"])
+        } catch {
+            logger.error("weekly report could not be written", metadata: ["error": "\(error)"])
         }
     }
 }

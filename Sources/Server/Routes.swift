@@ -75,6 +75,9 @@ public func buildRouter(
     route(.put, "\(v1)/metrics/alerts/{id}/resolve", "Resolve an alert") { r, c in
         try await api.transition(r, c, acknowledge: false)
     }
+    route(.get, "\(v1)/metrics/reports/weekly", "Weekly report (`week=2025-W46`; `format=markdown` for people)") {
+        r, _ in try api.weeklyReport(r)
+    }
     route(.get, "\(v1)/admin/rules", "The rules document in force") { r, _ in
         try api.get(r) { p, _ throws(APIError) in
             ["success": true, "data": .object(["version": .int(p.ingestion.rulesVersion), "rules": p.rules.document])]
