@@ -10,7 +10,13 @@ struct EvaluationScheduler: Service {
     let service: FleetService
     let logger: Logger
 
+    /// The meta key holding the last hour boundary evaluated.
+    static let checkpointKey = "evaluator.as_of"
+    /// How far back a restart catches up.
+    static let catchUpLimit = 7 * UTCTime.microsecondsPerDay
+
     func run() async throws {
+        await catchUp()
         while !Task.isShuttingDownGracefully {
             let now = service.clock()
             let next = UTCTime.hourFloor(now) + UTCTime.microsecondsPerHour
@@ -29,6 +35,40 @@ struct EvaluationScheduler: Service {
             if next == UTCTime.isoWeekFloor(next) {
                 writeWeeklyReport(weekStart: next - 7 * UTCTime.microsecondsPerDay, asOf: next)
             }
+            await recordCheckpoint(next)
+        }
+    }
+
+    /// After downtime, evaluates every missed hour boundary (at most the last 7 days), oldest
+    /// first. Evaluations are idempotent, so boundaries evaluated before cost nothing.
+    func catchUp() async {
+        guard let raw = try? service.log.meta(Self.checkpointKey), let last = Int64(String(decoding: raw, as: UTF8.self))
+        else {
+            await recordCheckpoint(UTCTime.hourFloor(service.clock()))
+            return
+        }
+        let now = service.clock()
+        var boundary = max(last, UTCTime.hourFloor(now - Self.catchUpLimit)) + UTCTime.microsecondsPerHour
+        var evaluated = 0
+        while boundary <= now && !Task.isShuttingDownGracefully {
+            do {
+                _ = try await service.evaluate(asOf: boundary)
+                evaluated += 1
+            } catch {
+                logger.error("catch-up evaluation failed", metadata: ["error": "\(error)"])
+                return
+            }
+            await recordCheckpoint(boundary)
+            boundary += UTCTime.microsecondsPerHour
+        }
+        if evaluated > 0 { logger.info("evaluator caught up", metadata: ["hours": "\(evaluated)"]) }
+    }
+
+    func recordCheckpoint(_ boundary: Int64) async {
+        do {
+            try await service.writer.setMeta(Self.checkpointKey, Array(String(boundary).utf8))
+        } catch {
+            logger.error("evaluator checkpoint failed", metadata: ["error": "\(error)"])
         }
     }
 }

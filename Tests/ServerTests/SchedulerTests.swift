@@ -1,0 +1,56 @@
+import EventLog
+import Foundation
+import Logging
+import Projections
+import Testing
+
+@testable import Server
+
+@Suite("Evaluation scheduler")
+struct SchedulerTests {
+    typealias H = ServerHarness
+
+    @Test("after downtime the evaluator catches up hour by hour from its checkpoint")
+    func catchUp() async throws {
+        let directory = NSTemporaryDirectory() + "scheduler-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let now = H.noon + 17 * H.minute
+        let service = try FleetService(directory: directory, durability: .relaxed, clock: { now })
+        defer { service.shutdown() }
+        _ = try await service.write { state, _ in
+            (try Ingestion.registerAgent(id: nil, name: "coder", role: "developer", state: state).events.map { ($0, nil) }, ())
+        }
+        let budget = BudgetSet(
+            agentID: 1, totalBudgetNanos: 1_000_000_000, warningThresholdPercent: 80, criticalThresholdPercent: 100,
+            period: .daily)
+        _ = try await service.write { state, context in
+            (try Ingestion.setBudget(budget, state: state, now: context.recordedAt).map { ($0, nil) }, ())
+        }
+        // Yesterday's spend crosses both thresholds; its period ended at midnight.
+        let item = Ingestion.MetricSubmission(
+            eventID: nil,
+            metric: MetricRecorded(
+                agentID: 1, operationType: "work", timestamp: H.noon - H.day, executionTimeMs: 10, tokensUsed: 1,
+                success: true, qualityScore: nil, costNanos: 2_000_000_000))
+        _ = try await service.write { state, context in
+            let (events, outcomes) = try Ingestion.recordMetrics(
+                [.success(item)], state: state, nextSequence: context.nextSequence, existingSequence: { _ in nil })
+            return (events.map { ($0.event, $0.eventID) }, outcomes)
+        }
+        #expect(service.read { $0.activeAlertCount } == 2)
+        // The evaluator last ran five hours ago.
+        try await service.writer.setMeta(EvaluationScheduler.checkpointKey, Array(String(H.noon - 5 * H.hour).utf8))
+        let scheduler = EvaluationScheduler(service: service, logger: Logger(label: "test"))
+        await scheduler.catchUp()
+        let alerts = service.read { $0.alertBook.alerts }
+        #expect(alerts.map(\.status) == [.resolved, .resolved])
+        #expect(alerts.map(\.resolvedAt) == [H.noon - 12 * H.hour, H.noon - 12 * H.hour])
+        #expect(alerts[0].history.last?.reason == "period_ended")
+        let checkpoint = try #require(try service.log.meta(EvaluationScheduler.checkpointKey))
+        #expect(String(decoding: checkpoint, as: UTF8.self) == String(H.noon))
+        // Evaluating again appends nothing.
+        let head = service.log.head
+        await scheduler.catchUp()
+        #expect(service.log.head == head)
+    }
+}
