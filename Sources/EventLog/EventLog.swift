@@ -434,4 +434,3 @@ public final class EventLog: @unchecked Sendable {
         }
     }
 }
-

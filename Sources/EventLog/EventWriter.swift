@@ -134,7 +134,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         let key = Array(name.utf8)
         let dbi = log.snapshotsDB
         try await maintenance { txn in
-            try EventLogError.check(EventLog.putBytes(txn: txn, dbi: dbi, key: key, value: record, flags: 0), "put(snapshot)")
+            try EventLogError.check(
+                EventLog.putBytes(txn: txn, dbi: dbi, key: key, value: record, flags: 0), "put(snapshot)")
         }
     }
 
@@ -151,7 +152,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             enqueue(
                 Request(
-                    run: { _, _ in [] }, complete: { continuation.resume() }, fail: { continuation.resume(throwing: $0) },
+                    run: { _, _ in [] }, complete: { continuation.resume() },
+                    fail: { continuation.resume(throwing: $0) },
                     maintenance: body))
         }
     }
@@ -326,7 +328,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         }
         if rc == 0, let id = event.eventID {
             rc = EventLog.putBytes(
-                txn: txn, dbi: log.idsDB, key: Array(id.utf8), value: withUnsafeBytes(of: sequence.bigEndian) { Array($0) },
+                txn: txn, dbi: log.idsDB, key: Array(id.utf8),
+                value: withUnsafeBytes(of: sequence.bigEndian) { Array($0) },
                 flags: UInt32(MDB_NOOVERWRITE))
         }
         return rc

@@ -65,7 +65,8 @@ enum RecordCodec {
         sequence: UInt64, record: UnsafeRawBufferPointer, verify: Bool
     ) throws(EventLogError) -> EventRecordView {
         guard record.count >= headerSize else {
-            throw .corruptRecord(sequence: sequence, reason: "record of \(record.count) bytes is shorter than its header")
+            throw .corruptRecord(
+                sequence: sequence, reason: "record of \(record.count) bytes is shorter than its header")
         }
         if verify {
             let stored = UInt32(littleEndian: record.loadUnaligned(as: UInt32.self))

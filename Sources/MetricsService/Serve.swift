@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import EventLog
+import Foundation
 import Hummingbird
 import Logging
 import Server
@@ -25,14 +25,27 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
-    @Option(help: "A file of API keys, one `read KEY` or `write KEY` per line (or set METRICS_API_KEYS=write:KEY,read:KEY).")
+    @Option(
+        help: "A file of API keys, one `read KEY` or `write KEY` per line (or set METRICS_API_KEYS=write:KEY,read:KEY)."
+    )
     var apiKeys: String?
 
     @Flag(help: "Allow a non-loopback --host without API keys.")
     var insecureNoAuth = false
 
-    @Flag(help: "Do not run the hourly evaluation (tests and conformance runs trigger it with POST /api/v1/admin/evaluate).")
+    @Flag(
+        help:
+            "Do not run the hourly evaluation (tests and conformance runs trigger it with POST /api/v1/admin/evaluate)."
+    )
     var noScheduler = false
+
+    @Option(
+        name: .customLong("webhook"),
+        help: ArgumentHelp(
+            "POST every alert transition as JSON (Slack-compatible `text` plus the alert) to URL; repeatable.",
+            discussion: "SEVERITY (info, warning, critical; default info) is the lowest alert severity sent.",
+            valueName: "URL[,min=SEVERITY]"))
+    var webhooks: [String] = []
 
     func run() async throws {
         var configuration = ServiceConfiguration()
@@ -46,9 +59,17 @@ struct Serve: AsyncParsableCommand {
         configuration.logLevel = level
         configuration.scheduler = !noScheduler
         configuration.limits.apiKeys = try loadKeys()
+        configuration.webhooks = try webhooks.map { text in
+            do {
+                return try WebhookTarget(parsing: text)
+            } catch {
+                throw ValidationError("--webhook: \(error)")
+            }
+        }
         if configuration.limits.apiKeys.isEmpty && !Self.isLoopback(host) && !insecureNoAuth {
             throw ValidationError(
-                "refusing to serve on \(host) without API keys: pass --api-keys FILE, or --insecure-no-auth to accept it")
+                "refusing to serve on \(host) without API keys: pass --api-keys FILE, or --insecure-no-auth to accept it"
+            )
         }
         let app = try buildApplication(configuration)
         try await app.runService()

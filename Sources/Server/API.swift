@@ -14,7 +14,8 @@ struct API: Sendable {
     func json(_ body: JSONValue, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serialized())))
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serialized())))
     }
 
     func json(object body: JSONObject, status: HTTPResponse.Status) -> Response { json(.object(body), status: status) }
@@ -74,7 +75,10 @@ struct API: Sendable {
     func health() -> Response {
         let sequence = service.read { $0.sequence }
         return json(
-            .object(["success": true, "status": "ok", "log_head": .int(Int64(service.log.head)), "projection_sequence": .int(Int64(sequence))]),
+            .object([
+                "success": true, "status": "ok", "log_head": .int(Int64(service.log.head)),
+                "projection_sequence": .int(Int64(sequence)),
+            ]),
             status: .ok)
     }
 
@@ -87,7 +91,8 @@ struct API: Sendable {
     // MARK: Writes
 
     private func write<R: Sendable>(
-        _ decide: @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
+        _ decide:
+            @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
     ) async throws -> R {
         do {
             return try await service.write(decide)
@@ -104,7 +109,9 @@ struct API: Sendable {
         guard let object = body.objectValue else { throw APIError.validation("", "the body must be a JSON object") }
         var requestedID: Int64?
         if let raw = object["id"], !raw.isNull {
-            guard let v = raw.int64Value, v >= 1 else { throw APIError.validation("id", "id must be a positive integer") }
+            guard let v = raw.int64Value, v >= 1 else {
+                throw APIError.validation("id", "id must be a positive integer")
+            }
             requestedID = v
         }
         let id = requestedID
@@ -134,7 +141,8 @@ struct API: Sendable {
             case .some = totalValue.boolValue == nil ? true : nil
         else { throw APIError.validation("total_budget_usd", "total_budget_usd is required and must be a number") }
         guard let nanos = Money.nanos(fromUSD: total) else {
-            throw APIError.validation("total_budget_usd", "total_budget_usd must be between 0 and \(Int(Money.maximumUSD))")
+            throw APIError.validation(
+                "total_budget_usd", "total_budget_usd must be between 0 and \(Int(Money.maximumUSD))")
         }
         func percent(_ key: String, _ fallback: Double) throws(APIError) -> Double {
             guard let raw = object[key], !raw.isNull else { return fallback }
@@ -145,9 +153,12 @@ struct API: Sendable {
         }
         let warning = try percent("warning_threshold_percent", 80)
         let critical = try percent("critical_threshold_percent", 100)
-        guard warning > 0 else { throw APIError.validation("warning_threshold_percent", "warning_threshold_percent must be positive") }
+        guard warning > 0 else {
+            throw APIError.validation("warning_threshold_percent", "warning_threshold_percent must be positive")
+        }
         guard critical > warning, critical <= 1_000_000 else {
-            throw APIError.validation("critical_threshold_percent", "critical_threshold_percent must be above the warning threshold")
+            throw APIError.validation(
+                "critical_threshold_percent", "critical_threshold_percent must be above the warning threshold")
         }
         var period = BudgetPeriodKind.monthly
         if let raw = object["period"], !raw.isNull {
@@ -157,7 +168,8 @@ struct API: Sendable {
             period = p
         }
         let budget = BudgetSet(
-            agentID: agentID, totalBudgetNanos: nanos, warningThresholdPercent: warning, criticalThresholdPercent: critical,
+            agentID: agentID, totalBudgetNanos: nanos, warningThresholdPercent: warning,
+            criticalThresholdPercent: critical,
             period: period)
         let at = try await write { state, context in
             let events = try Ingestion.setBudget(budget, state: state, now: context.recordedAt)
@@ -182,7 +194,9 @@ struct API: Sendable {
             throw APIError.validation("", "the body must be a metric object or {\"metrics\": [...]}")
         }
         if items.count > limits.maxBatch {
-            throw APIError(.contentTooLarge, "payload_too_large", "a batch holds at most \(limits.maxBatch) metrics", field: "metrics")
+            throw APIError(
+                .contentTooLarge, "payload_too_large", "a batch holds at most \(limits.maxBatch) metrics",
+                field: "metrics")
         }
         let now = self.now()
         let known = service.read { Set($0.agents.keys) }
@@ -208,20 +222,25 @@ struct API: Sendable {
             switch outcome {
             case .created(let id):
                 accepted += 1
-                results.append(.object(["index": .int(Int64(index)), "status": "created", "id": .int(id), "error": nil]))
+                results.append(
+                    .object(["index": .int(Int64(index)), "status": "created", "id": .int(id), "error": nil]))
             case .duplicate(let id):
                 duplicates += 1
-                results.append(.object(["index": .int(Int64(index)), "status": "duplicate", "id": .int(id), "error": nil]))
+                results.append(
+                    .object(["index": .int(Int64(index)), "status": "duplicate", "id": .int(id), "error": nil]))
             case .rejected(let field, let message):
                 rejected += 1
                 results.append(
                     .object([
                         "index": .int(Int64(index)), "status": "rejected", "id": nil,
-                        "error": .object(["code": "validation_failed", "message": .string(message), "field": .string(field)]),
+                        "error": .object([
+                            "code": "validation_failed", "message": .string(message), "field": .string(field),
+                        ]),
                     ]))
             }
         }
-        let status: HTTPResponse.Status = accepted == Int64(outcomes.count) ? .created : .init(code: 207, reasonPhrase: "Multi-Status")
+        let status: HTTPResponse.Status =
+            accepted == Int64(outcomes.count) ? .created : .init(code: 207, reasonPhrase: "Multi-Status")
         return json(
             object: [
                 "success": true, "accepted": .int(accepted), "duplicates": .int(duplicates), "rejected": .int(rejected),
@@ -256,7 +275,9 @@ struct API: Sendable {
                 : try Ingestion.resolve(alertID: alertID, by: by, note: note, now: context.recordedAt, state: state)
             return (events.map { ($0, nil) }, ())
         }
-        let body = try service.read { p throws(APIError) in try query { () throws(QueryError) in try p.alert(id: alertID) } }
+        let body = try service.read { p throws(APIError) in
+            try query { () throws(QueryError) in try p.alert(id: alertID) }
+        }
         return json(object: body, status: .ok)
     }
 
@@ -273,7 +294,8 @@ struct API: Sendable {
             let version = state.rulesVersion + 1
             return ([(.rulesChanged(RulesChanged(version: version, document: document.jsonString)), nil)], version)
         }
-        return json(object: ["success": true, "data": .object(["version": .int(version), "rules": document])], status: .ok)
+        return json(
+            object: ["success": true, "data": .object(["version": .int(version), "rules": document])], status: .ok)
     }
 
     func evaluate(_ request: Request) async throws -> Response {
@@ -328,7 +350,10 @@ enum ETag {
     }
 
     static func matches(_ header: String, _ tag: String) -> Bool {
-        header == "*" || header.split(separator: ",").contains { $0.trimmingCharacters(in: " ") == tag || $0.trimmingCharacters(in: " ") == "W/" + tag }
+        header == "*"
+            || header.split(separator: ",").contains {
+                $0.trimmingCharacters(in: " ") == tag || $0.trimmingCharacters(in: " ") == "W/" + tag
+            }
     }
 }
 

@@ -41,7 +41,8 @@ public struct APIError: Error, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if status == .methodNotAllowed { headers[.allow] = "GET, POST, PUT" }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serialized())))
+        return Response(
+            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serialized())))
     }
 
     init(_ error: QueryError) {
@@ -76,15 +77,21 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.status {
             case .notFound:
                 if routes.table.matchesOtherMethod(path: request.uri.path, method: request.method) {
-                    return APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
-                        .response
+                    return APIError(
+                        .methodNotAllowed, "method_not_allowed",
+                        "\(request.method) is not allowed on \(request.uri.path)"
+                    )
+                    .response
                 }
                 return APIError.notFound("no route for \(request.method) \(request.uri.path)").response
             case .methodNotAllowed:
-                return APIError(.methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
-                    .response
+                return APIError(
+                    .methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)"
+                )
+                .response
             case .contentTooLarge:
-                return APIError(.contentTooLarge, "payload_too_large", "the request body is larger than allowed").response
+                return APIError(.contentTooLarge, "payload_too_large", "the request body is larger than allowed")
+                    .response
             case .badRequest:
                 return APIError.invalidBody(error.body ?? "bad request").response
             default:

@@ -28,9 +28,13 @@ public struct APIKeys: Sendable {
     /// Parses `SCOPE KEY` lines (`read` or `write`; `#` starts a comment; keys of at least 16
     /// characters). The environment form `write:KEY,read:KEY` is accepted as well.
     public init(parsing text: String) throws(Invalid) {
-        let lines = text.contains("\n") || !text.contains(",") ? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) : text.split(separator: ",").map(String.init)
+        let lines =
+            text.contains("\n") || !text.contains(",")
+            ? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            : text.split(separator: ",").map(String.init)
         for (index, raw) in lines.enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let line =
+                raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty { continue }
             let parts = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init)
@@ -91,8 +95,10 @@ struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let scope = keys.scope(of: header.dropFirst("Bearer ".count))
         else {
-            var response = APIError(.unauthorized, "unauthorized", "a valid API key is required (Authorization: Bearer KEY)")
-                .response
+            var response = APIError(
+                .unauthorized, "unauthorized", "a valid API key is required (Authorization: Bearer KEY)"
+            )
+            .response
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }

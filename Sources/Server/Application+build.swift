@@ -14,6 +14,8 @@ public struct ServiceConfiguration: Sendable {
     /// Run the hourly evaluation (§5); off for tests and conformance runs.
     public var scheduler = true
     public var limits = RequestLimits()
+    /// Where every alert transition is POSTed (`--webhook`); none by default.
+    public var webhooks: [WebhookTarget] = []
 
     public init() {}
 }
@@ -59,7 +61,8 @@ struct EventLogService: Service {
 public func buildApplication(_ configuration: ServiceConfiguration) throws -> some ApplicationProtocol {
     var logger = Logger(label: "metrics-service")
     logger.logLevel = configuration.logLevel
-    let service = try FleetService(directory: configuration.dataDirectory, durability: configuration.durability, logger: logger)
+    let service = try FleetService(
+        directory: configuration.dataDirectory, durability: configuration.durability, logger: logger)
     return buildApplication(service: service, configuration: configuration, logger: logger)
 }
 
@@ -72,13 +75,20 @@ public func buildApplication(
     if configuration.scheduler {
         services.append(EvaluationScheduler(service: service, logger: logger))
     }
+    if !configuration.webhooks.isEmpty {
+        // After EventLogService: a service group stops services in reverse order, so the outbox
+        // stops (and writes its checkpoints) before the log closes.
+        services.append(NotificationOutbox(service: service, targets: configuration.webhooks, logger: logger))
+    }
     let http = HTTP1Channel.Configuration(
         idleTimeout: .seconds(60),
-        httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
     return Application(
         router: router,
         server: .http1(configuration: http),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "metrics-service"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "metrics-service"),
         services: services,
         onServerRunning: { channel in
             logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])

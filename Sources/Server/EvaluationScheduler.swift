@@ -28,7 +28,9 @@ struct EvaluationScheduler: Service {
             if Task.isShuttingDownGracefully { return }
             do {
                 let events = try await service.evaluate(asOf: next)
-                logger.info("scheduled evaluation", metadata: ["as_of": "\(UTCTime.formatISO8601(next))", "events": "\(events.count)"])
+                logger.info(
+                    "scheduled evaluation",
+                    metadata: ["as_of": "\(UTCTime.formatISO8601(next))", "events": "\(events.count)"])
             } catch {
                 logger.error("scheduled evaluation failed", metadata: ["error": "\(error)"])
             }
@@ -42,7 +44,8 @@ struct EvaluationScheduler: Service {
     /// After downtime, evaluates every missed hour boundary (at most the last 7 days), oldest
     /// first. Evaluations are idempotent, so boundaries evaluated before cost nothing.
     func catchUp() async {
-        guard let raw = try? service.log.meta(Self.checkpointKey), let last = Int64(String(decoding: raw, as: UTF8.self))
+        guard let raw = try? service.log.meta(Self.checkpointKey),
+            let last = Int64(String(decoding: raw, as: UTF8.self))
         else {
             await recordCheckpoint(UTCTime.hourFloor(service.clock()))
             return
@@ -82,7 +85,8 @@ extension EvaluationScheduler {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try Data(JSONValue.object(report).serialized()).write(to: URL(fileURLWithPath: "\(directory)/\(name).json"))
-            try Data(FleetProjection.weeklyReportMarkdown(report).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name).md"))
+            try Data(FleetProjection.weeklyReportMarkdown(report).utf8).write(
+                to: URL(fileURLWithPath: "\(directory)/\(name).md"))
             logger.info("weekly report written", metadata: ["week": "\(name)", "directory": "\(directory)"])
         } catch {
             logger.error("weekly report could not be written", metadata: ["error": "\(error)"])

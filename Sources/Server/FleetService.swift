@@ -56,17 +56,17 @@ public final class FleetService: Sendable {
             })
     }
 
-    /// Folds the log from `from` to its head into `projection`. Events of unknown types are
-    /// skipped and counted.
-    public static func fold(log: EventLog, into projection: FleetProjection, from: UInt64 = 1) throws -> FleetProjection {
+    /// Folds the log from `from` to its head into `projection`. Events this build cannot decode
+    /// are skipped and counted (`skippedEvents`), or stop the fold, as `policy` says.
+    public static func fold(
+        log: EventLog, into projection: FleetProjection, from: UInt64 = 1, policy: UnknownEventPolicy = .skip
+    ) throws -> FleetProjection {
         var projection = projection
         try log.forEach(from: max(from, projection.sequence + 1)) { record in
-            do {
-                let event = try DomainEvent.decode(type: record.type, version: record.schemaVersion, payload: record.payload)
-                projection.apply(event, sequence: record.sequence)
-            } catch {
-                projection.skip(sequence: record.sequence)
-            }
+            try projection.apply(
+                type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
+                sequence: record.sequence,
+                policy: policy)
         }
         return projection
     }
@@ -121,12 +121,15 @@ public final class FleetService: Sendable {
 
     /// Appends what `decide` returns, decided on the writer against its state.
     func write<R: Sendable>(
-        _ decide: @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
+        _ decide:
+            @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
     ) async throws -> R {
         try await writer.perform { state, context in
             let (events, result) = try decide(state.ingestion, context)
             return AppendDecision(
-                events: events.map { NewEvent($0.0, eventID: $0.1, occurredAt: $0.0.occurredAt(now: context.recordedAt)) },
+                events: events.map {
+                    NewEvent($0.0, eventID: $0.1, occurredAt: $0.0.occurredAt(now: context.recordedAt))
+                },
                 result: result)
         }
     }

@@ -12,13 +12,18 @@ enum OpenAPIDocument {
                 for segment in path.split(separator: "/") where segment.hasPrefix("{") {
                     let name = String(segment.dropFirst().dropLast())
                     parameters.append(
-                        .object(["name": .string(name), "in": "path", "required": true, "schema": .object(["type": "string"])]))
+                        .object([
+                            "name": .string(name), "in": "path", "required": true,
+                            "schema": .object(["type": "string"]),
+                        ]))
                 }
                 var operation: JSONObject = [
                     "summary": .string(route.summary),
                     "operationId": .string(operationID(route)),
                     "responses": .object([
-                        "200": .object(["description": "Success", "content": .object(["application/json": .object([:])])]),
+                        "200": .object([
+                            "description": "Success", "content": .object(["application/json": .object([:])]),
+                        ]),
                         "default": .object([
                             "description": "Error envelope",
                             "content": .object([
@@ -60,7 +65,8 @@ enum OpenAPIDocument {
 
     static func operationID(_ route: RouteTable.Route) -> String {
         let words = route.path.split(separator: "/").filter { !$0.hasPrefix("{") && $0 != "api" && $0 != "v1" }
-        return route.method.rawValue.lowercased() + words.map { $0.replacingOccurrences(of: "-", with: "_") }.joined(separator: "_")
+        return route.method.rawValue.lowercased()
+            + words.map { $0.replacingOccurrences(of: "-", with: "_") }.joined(separator: "_")
             + (route.path.hasSuffix("}") ? "_by_id" : "")
     }
 }

@@ -68,7 +68,8 @@ extension String {
         var iterator = utf8.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%") {
-                guard let h = iterator.next(), let l = iterator.next(), let hi = hexValue(h), let lo = hexValue(l) else {
+                guard let h = iterator.next(), let l = iterator.next(), let hi = hexValue(h), let lo = hexValue(l)
+                else {
                     return nil
                 }
                 bytes.append(hi << 4 | lo)
@@ -118,7 +119,9 @@ enum Body {
 enum MetricValidation {
     static let operationCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789_.-".utf8)
 
-    static func fail(_ field: String, _ message: String) -> IngestionError { .validation(field: field, message: message) }
+    static func fail(_ field: String, _ message: String) -> IngestionError {
+        .validation(field: field, message: message)
+    }
 
     /// A non-negative JSON integer (`5.0` is accepted as 5).
     static func count(_ value: JSONValue?, _ field: String) throws(IngestionError) -> Int64? {
@@ -151,7 +154,9 @@ enum MetricValidation {
                 }
                 eventID = s
             }
-            guard let agentValue = m["agent_id"], !agentValue.isNull else { throw fail("agent_id", "agent_id is required") }
+            guard let agentValue = m["agent_id"], !agentValue.isNull else {
+                throw fail("agent_id", "agent_id is required")
+            }
             guard let agentID = agentValue.int64Value else { throw fail("agent_id", "agent_id must be an integer") }
             guard knownAgent(agentID) else { throw fail("agent_id", "agent \(agentID) is not registered") }
             guard let op = m["operation_type"]?.stringValue else {
@@ -172,7 +177,9 @@ enum MetricValidation {
             guard exec >= 0 else { throw fail("execution_time_ms", "execution_time_ms must not be negative") }
             let tokens: Int64
             if let raw = m["tokens_used"] {
-                guard let t = try count(raw, "tokens_used") else { throw fail("tokens_used", "tokens_used must be an integer") }
+                guard let t = try count(raw, "tokens_used") else {
+                    throw fail("tokens_used", "tokens_used must be an integer")
+                }
                 tokens = t
             } else {
                 let input = try count(m["input_tokens"], "input_tokens")
@@ -188,7 +195,9 @@ enum MetricValidation {
             if let q = quality, !(0...100).contains(q) {
                 throw fail("quality_score", "quality_score must be between 0 and 100")
             }
-            guard let cost = try number(m["cost_usd"], "cost_usd") else { throw fail("cost_usd", "cost_usd is required") }
+            guard let cost = try number(m["cost_usd"], "cost_usd") else {
+                throw fail("cost_usd", "cost_usd is required")
+            }
             guard let nanos = Money.nanos(fromUSD: cost) else {
                 throw fail("cost_usd", "cost_usd must be between 0 and \(Int(Money.maximumUSD))")
             }

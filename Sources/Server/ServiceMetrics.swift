@@ -34,8 +34,10 @@ public final class ServiceMetrics: Sendable {
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         let dimensions = [("route", route), ("method", method), ("status", String(status))]
         CoreMetrics.Counter(label: "http_requests_total", dimensions: dimensions, factory: factory).increment()
-        CoreMetrics.Timer(label: "http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
-            .recordInterval(duration)
+        CoreMetrics.Timer(
+            label: "http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory
+        )
+        .recordInterval(duration)
     }
 
     /// The exposition text, with the log and projection gauges read now.

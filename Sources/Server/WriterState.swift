@@ -8,7 +8,9 @@ struct WriterState: AppendState {
 
     mutating func apply(_ appended: AppendedEvent) {
         let event = appended.event
-        guard let decoded = try? DomainEvent.decode(type: event.type, version: event.schemaVersion, payload: event.payload)
+        guard
+            let decoded = try? DomainEvent.decode(
+                type: event.type, version: event.schemaVersion, payload: event.payload)
         else { return }
         ingestion.apply(decoded, sequence: appended.sequence)
     }

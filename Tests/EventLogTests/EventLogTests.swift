@@ -10,7 +10,8 @@ struct EventLogTests {
         defer { dir.cleanup() }
         let log = try EventLog(directory: dir.path)
         let writer = try EventWriter(
-            log: log, initialState: NoAppendState(), rebuild: { _ in NoAppendState() }, clock: { 1_700_000_000_000_000 })
+            log: log, initialState: NoAppendState(), rebuild: { _ in NoAppendState() }, clock: { 1_700_000_000_000_000 }
+        )
         let outcomes = try await writer.append([
             NewEvent(eventID: "client-1", type: 3, schemaVersion: 2, occurredAt: 123, payload: [1, 2, 3]),
             NewEvent(eventID: nil, type: 4, schemaVersion: 1, occurredAt: -5, payload: []),
@@ -21,7 +22,8 @@ struct EventLogTests {
         #expect(
             records == [
                 EventRecord(
-                    sequence: 1, clientEventID: "client-1", type: 3, schemaVersion: 2, recordedAt: 1_700_000_000_000_000,
+                    sequence: 1, clientEventID: "client-1", type: 3, schemaVersion: 2,
+                    recordedAt: 1_700_000_000_000_000,
                     occurredAt: 123, payload: [1, 2, 3]),
                 EventRecord(
                     sequence: 2, clientEventID: nil, type: 4, schemaVersion: 1, recordedAt: 1_700_000_000_000_000,
@@ -151,9 +153,11 @@ struct EventLogTests {
         #expect(reopened.head == 100)
         let records = try allRecords(reopened)
         #expect(records.count == 100)
-        #expect(records[57] == EventRecord(
-            sequence: 58, clientEventID: nil, type: 42, schemaVersion: 1, recordedAt: records[57].recordedAt,
-            occurredAt: 57_000, payload: sampleEvent(57).payload))
+        #expect(
+            records[57]
+                == EventRecord(
+                    sequence: 58, clientEventID: nil, type: 42, schemaVersion: 1, recordedAt: records[57].recordedAt,
+                    occurredAt: 57_000, payload: sampleEvent(57).payload))
         let writer = try makeWriter(reopened)
         #expect(try await writer.append([sampleEvent(1)]) == [.appended(101)])
         writer.shutdown()

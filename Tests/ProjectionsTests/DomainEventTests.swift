@@ -7,12 +7,14 @@ struct DomainEventTests {
         .agentRegistered(AgentRegistered(agentID: 7, name: "coder", role: "developer")),
         .budgetSet(
             BudgetSet(
-                agentID: 7, totalBudgetNanos: 30_000_000_000, warningThresholdPercent: 80, criticalThresholdPercent: 100,
+                agentID: 7, totalBudgetNanos: 30_000_000_000, warningThresholdPercent: 80,
+                criticalThresholdPercent: 100,
                 period: .weekly)),
         .metricRecorded(
             MetricRecorded(
                 agentID: 7, operationType: "code_review", timestamp: 1_763_389_800_000_000, executionTimeMs: 245.32,
-                tokensUsed: 1_200, apiCalls: 3, success: true, qualityScore: 87.5, costNanos: 12_345, errorMessage: nil)),
+                tokensUsed: 1_200, apiCalls: 3, success: true, qualityScore: 87.5, costNanos: 12_345, errorMessage: nil)
+        ),
         .metricRecorded(
             MetricRecorded(
                 agentID: -1, operationType: "x", timestamp: -5, executionTimeMs: 0, tokensUsed: 0, apiCalls: 0,
@@ -60,6 +62,23 @@ struct DomainEventTests {
         #expect(throws: EventDecodingError.self) {
             try DomainEvent.decode(type: event.type, version: 1, payload: payload + [0])
         }
+    }
+
+    @Test("a fold skips and counts what it cannot decode, or stops, as the caller chooses")
+    func unknownEventPolicy() throws {
+        var projection = FleetProjection()
+        let payload = Self.samples[0].encodedPayload()
+        try payload.withUnsafeBytes { raw in
+            try projection.apply(type: 999, schemaVersion: 1, payload: raw, sequence: 1, policy: .skip)
+            try projection.apply(type: AgentRegistered.type, schemaVersion: 1, payload: raw, sequence: 2)
+            #expect(throws: EventDecodingError.unsupportedVersion(type: AgentRegistered.type, version: 7)) {
+                try projection.apply(
+                    type: AgentRegistered.type, schemaVersion: 7, payload: raw, sequence: 3, policy: .fail)
+            }
+        }
+        #expect(projection.skippedEvents == 1)
+        #expect(projection.sequence == 2)
+        #expect(projection.agents[7]?.name == "coder")
     }
 
     @Test("random bytes never crash the decoder")

@@ -35,7 +35,9 @@ struct RebuildTests {
         }
         let roles = ["developer", "reviewer", "tester"]
         for i in 1...6 {
-            append(try Ingestion.registerAgent(id: nil, name: "agent-\(i)", role: roles[i % 3], state: live.ingestion).events)
+            append(
+                try Ingestion.registerAgent(id: nil, name: "agent-\(i)", role: roles[i % 3], state: live.ingestion)
+                    .events)
             let period = BudgetPeriodKind.allCases[i % 4]
             append(
                 try Ingestion.setBudget(
@@ -58,23 +60,30 @@ struct RebuildTests {
                             eventID: nil,
                             metric: MetricRecorded(
                                 agentID: agent, operationType: ops[Int.random(in: 0..<3, using: &rng)], timestamp: t,
-                                executionTimeMs: Double.random(in: 50...500, using: &rng) + Double(batch) * Double(agent),
-                                tokensUsed: Int64.random(in: 10...5_000, using: &rng), success: Int.random(in: 0..<10, using: &rng) > 0,
+                                executionTimeMs: Double.random(in: 50...500, using: &rng) + Double(batch)
+                                    * Double(agent),
+                                tokensUsed: Int64.random(in: 10...5_000, using: &rng),
+                                success: Int.random(in: 0..<10, using: &rng) > 0,
                                 qualityScore: quality, costNanos: Int64.random(in: 0...90_000_000, using: &rng)))))
             }
             let decided = try Ingestion.recordMetrics(
                 items, state: live.ingestion, nextSequence: UInt64(events.count + 1), existingSequence: { _ in nil })
             append(decided.events.map(\.event))
             if batch % 5 == 4 {
-                append(Evaluation.evaluate(asOf: start + Int64(batch + 1) * day, state: live.ingestion, projection: live))
+                append(
+                    Evaluation.evaluate(asOf: start + Int64(batch + 1) * day, state: live.ingestion, projection: live))
             }
             if batch == 20 {
                 let open = live.alertBook.alerts.filter { $0.status == .active }.map(\.raised.alertID)
                 if let first = open.first {
-                    append(try Ingestion.acknowledge(alertID: first, by: "ops", note: "looking", now: start + 21 * day, state: live.ingestion))
+                    append(
+                        try Ingestion.acknowledge(
+                            alertID: first, by: "ops", note: "looking", now: start + 21 * day, state: live.ingestion))
                 }
                 if open.count > 1 {
-                    append(try Ingestion.resolve(alertID: open[1], by: nil, note: nil, now: start + 21 * day, state: live.ingestion))
+                    append(
+                        try Ingestion.resolve(
+                            alertID: open[1], by: nil, note: nil, now: start + 21 * day, state: live.ingestion))
                 }
             }
         }
@@ -135,7 +144,9 @@ struct RebuildTests {
         p.apply(.agentRegistered(AgentRegistered(agentID: 1, name: "a", role: "r")), sequence: 1)
         p.apply(
             .budgetSet(
-                BudgetSet(agentID: 1, totalBudgetNanos: 10_000_000_000, warningThresholdPercent: 80, criticalThresholdPercent: 100,
+                BudgetSet(
+                    agentID: 1, totalBudgetNanos: 10_000_000_000, warningThresholdPercent: 80,
+                    criticalThresholdPercent: 100,
                     period: .daily)), sequence: 2)
         func metric(_ t: Int64, _ cost: Int64) -> DomainEvent {
             .metricRecorded(
@@ -146,7 +157,8 @@ struct RebuildTests {
         p.apply(metric(Self.start + 2 * Self.day, 1_000_000_000), sequence: 3)
         p.apply(metric(Self.start, 3_000_000_000), sequence: 4)  // late: two days earlier
         let series = try p.timeSeries(
-            window: TimeWindow(start: Self.start, end: Self.start + 2 * Self.day), granularity: .day, agentID: nil, role: nil,
+            window: TimeWindow(start: Self.start, end: Self.start + 2 * Self.day), granularity: .day, agentID: nil,
+            role: nil,
             operation: nil)
         let costs = series["data"]?.arrayValue?.compactMap { $0["total_cost_usd"]?.doubleValue }
         #expect(costs == [3.0, 0.0, 1.0])

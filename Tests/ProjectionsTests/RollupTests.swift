@@ -12,7 +12,9 @@ struct RollupTests {
             let start = RebuildTests.start + Int64.random(in: -RebuildTests.day...(40 * RebuildTests.day), using: &rng)
             // Some windows on exact hour boundaries, some inside one hour, some long.
             var end = start + Int64.random(in: 0...(10 * RebuildTests.day), using: &rng)
-            if Bool.random(using: &rng) { end = start - start % hour + hour * Int64.random(in: 0...50, using: &rng) - 1 }
+            if Bool.random(using: &rng) {
+                end = start - start % hour + hour * Int64.random(in: 0...50, using: &rng) - 1
+            }
             guard end >= start else { continue }
             for (id, series) in projection.metrics.series {
                 let fromRollups = series.totals(from: start, through: end)

@@ -44,12 +44,15 @@ struct AuthTests {
             let wrong = try await client.get("/api/v1/agents", headers: Self.bearer("not-a-key-at-all-0000"))
             #expect(wrong.status == .unauthorized)
             #expect(try await client.get("/healthz").status == .ok)
-            #expect(try await client.get("/").status == .ok, "the dashboard page holds no data and asks for a key itself")
+            #expect(
+                try await client.get("/").status == .ok, "the dashboard page holds no data and asks for a key itself")
             #expect(try await client.get("/api/v1/agents", headers: Self.bearer(Self.readKey)).status == .ok)
             let body: JSONValue = ["name": "coder", "role": "developer"]
-            let readOnly = try await client.call(.post, "/api/v1/agents", json: body, headers: Self.bearer(Self.readKey))
+            let readOnly = try await client.call(
+                .post, "/api/v1/agents", json: body, headers: Self.bearer(Self.readKey))
             #expect(readOnly.status == .unauthorized)
-            let written = try await client.call(.post, "/api/v1/agents", json: body, headers: Self.bearer(Self.writeKey))
+            let written = try await client.call(
+                .post, "/api/v1/agents", json: body, headers: Self.bearer(Self.writeKey))
             #expect(written.status == .created)
             #expect(try await client.get("/api/v1/agents/1", headers: Self.bearer(Self.writeKey)).status == .ok)
         }

@@ -19,7 +19,8 @@ struct ConcurrentIngestionTests {
         Ingestion.MetricSubmission(
             eventID: nil,
             metric: MetricRecorded(
-                agentID: agent, operationType: "work", timestamp: t, executionTimeMs: 100, tokensUsed: 10, success: true,
+                agentID: agent, operationType: "work", timestamp: t, executionTimeMs: 100, tokensUsed: 10,
+                success: true,
                 qualityScore: 90, costNanos: costNanos))
     }
 

@@ -18,7 +18,11 @@ struct SchedulerTests {
         let service = try FleetService(directory: directory, durability: .relaxed, clock: { now })
         defer { service.shutdown() }
         _ = try await service.write { state, _ in
-            (try Ingestion.registerAgent(id: nil, name: "coder", role: "developer", state: state).events.map { ($0, nil) }, ())
+            (
+                try Ingestion.registerAgent(id: nil, name: "coder", role: "developer", state: state).events.map {
+                    ($0, nil)
+                }, ()
+            )
         }
         let budget = BudgetSet(
             agentID: 1, totalBudgetNanos: 1_000_000_000, warningThresholdPercent: 80, criticalThresholdPercent: 100,

@@ -18,7 +18,8 @@ struct WeeklyReportTests {
             var metrics: [JSONValue] = []
             for (i, agent) in [1, 1, 2, 1].enumerated() {
                 metrics.append([
-                    "agent_id": .int(Int64(agent)), "operation_type": "work", "timestamp": .string(H.iso(H.noon + Int64(i) * H.hour)),
+                    "agent_id": .int(Int64(agent)), "operation_type": "work",
+                    "timestamp": .string(H.iso(H.noon + Int64(i) * H.hour)),
                     "execution_time_ms": 100, "tokens_used": 10, "success": .bool(i != 3), "cost_usd": 1.25,
                 ])
             }
@@ -40,7 +41,8 @@ struct WeeklyReportTests {
             #expect(data["top_agents"]?[0]?["agent_name"]?.stringValue == "coder")
             #expect(data["top_agents"]?[0]?["total_cost_usd"]?.doubleValue == 3.75)
 
-            let markdown = try await client.get("/api/v1/metrics/reports/weekly", [("week", "2025-W47"), ("format", "markdown")])
+            let markdown = try await client.get(
+                "/api/v1/metrics/reports/weekly", [("week", "2025-W47"), ("format", "markdown")])
             #expect(markdown.status == .ok)
             #expect(markdown.headers[.contentType]?.hasPrefix("text/markdown") == true)
             #expect(markdown.text.hasPrefix("# Weekly report 2025-W47"))

@@ -102,7 +102,8 @@ public enum DomainEvent: Sendable, Equatable {
     }
 
     /// Decodes a payload held in an array.
-    public static func decode(type: UInt16, version: UInt16, payload: [UInt8]) throws(EventDecodingError) -> DomainEvent {
+    public static func decode(type: UInt16, version: UInt16, payload: [UInt8]) throws(EventDecodingError) -> DomainEvent
+    {
         let result = payload.withUnsafeBytes { buffer in
             Result { () throws(EventDecodingError) -> DomainEvent in
                 try decode(type: type, version: version, payload: buffer)
@@ -113,7 +114,7 @@ public enum DomainEvent: Sendable, Equatable {
 }
 
 /// What a reader does with an event it cannot decode.
-public enum UnknownEventPolicy: Sendable {
+public enum UnknownEventPolicy: Sendable, Equatable {
     /// Stop with the decoding error.
     case fail
     /// Skip it and count it (`DecodeStatistics.skipped`).

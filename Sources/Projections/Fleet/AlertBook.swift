@@ -7,6 +7,15 @@ public struct AlertTransition: Sendable, Equatable {
     public var reason: String?
     /// The log sequence of the event that made this transition.
     public var position: UInt64
+
+    public init(status: AlertStatus, at: Int64, by: String?, note: String?, reason: String?, position: UInt64) {
+        self.status = status
+        self.at = at
+        self.by = by
+        self.note = note
+        self.reason = reason
+        self.position = position
+    }
 }
 
 /// An alert with its current state and full history.
@@ -36,7 +45,10 @@ public struct AlertBook: Sendable {
             alerts.append(
                 AlertRecord(
                     raised: e, status: .active, acknowledgedAt: nil, resolvedAt: nil,
-                    history: [AlertTransition(status: .active, at: e.detectedAt, by: nil, note: nil, reason: nil, position: sequence)]))
+                    history: [
+                        AlertTransition(
+                            status: .active, at: e.detectedAt, by: nil, note: nil, reason: nil, position: sequence)
+                    ]))
         case .alertAcknowledged(let e):
             guard e.alertID >= 1, e.alertID <= alerts.count else { return }
             let i = Int(e.alertID - 1)

@@ -8,9 +8,11 @@ public enum Evaluation {
         let rules = state.rules
         var nextAlertID = state.nextAlertID
         // 1. Budget periods that ended.
-        for alert in state.alerts where alert.status.isOpen && (alert.rule == .budgetWarning || alert.rule == .budgetCritical) {
+        for alert in state.alerts
+        where alert.status.isOpen && (alert.rule == .budgetWarning || alert.rule == .budgetCritical) {
             if let end = alert.periodEnd, end <= asOf {
-                events.append(.alertResolved(AlertResolved(alertID: alert.id, at: end, by: nil, note: nil, reason: .periodEnded)))
+                events.append(
+                    .alertResolved(AlertResolved(alertID: alert.id, at: end, by: nil, note: nil, reason: .periodEnded)))
             }
         }
         // 2. Performance degradation, by agent id.
@@ -25,7 +27,8 @@ public enum Evaluation {
                 events.append(
                     .alertRaised(
                         AlertRaised(
-                            alertID: nextAlertID, agentID: agentID, rule: .performanceDegradation, currentValue: current,
+                            alertID: nextAlertID, agentID: agentID, rule: .performanceDegradation,
+                            currentValue: current,
                             expectedValue: expected, thresholdValue: nil, deviationPercent: deviation,
                             message:
                                 "Performance degradation: \(name) execution time rising "
@@ -34,7 +37,8 @@ public enum Evaluation {
                             detectedAt: asOf, rulesVersion: state.rulesVersion)))
                 nextAlertID += 1
             } else if let open {
-                events.append(.alertResolved(AlertResolved(alertID: open, at: asOf, by: nil, note: nil, reason: .recovered)))
+                events.append(
+                    .alertResolved(AlertResolved(alertID: open, at: asOf, by: nil, note: nil, reason: .recovered)))
             }
         }
         // 3. Outliers: metrics of the last hour against the agent's last days.
@@ -42,7 +46,8 @@ public enum Evaluation {
         var found: [(id: Int64, agentID: Int64, value: Double, z: Double, mean: Double, timestamp: Int64)] = []
         for agentID in projection.metrics.series.keys.sorted() {
             let series = projection.metrics.series[agentID]!
-            let population = series.range(from: asOf - rules.outlierWindowDays * UTCTime.microsecondsPerDay, through: asOf)
+            let population = series.range(
+                from: asOf - rules.outlierWindowDays * UTCTime.microsecondsPerDay, through: asOf)
             guard population.count >= Int(rules.outlierMinimumSample) else { continue }
             let values = Array(series.executionTimes[population])
             guard let mean = Statistics.mean(values), let std = Statistics.populationStandardDeviation(values), std > 0

@@ -120,7 +120,8 @@ extension FleetProjection {
         window: TimeWindow, granularity: Granularity, agentID: Int64?, role: String?, operation: String?
     ) throws(QueryError) -> JSONObject {
         guard let starts = granularity.bucketStarts(from: window.start, to: window.end, limit: 10_000) else {
-            throw .invalidParameter(field: "granularity", message: "the window holds more than 10,000 \(granularity.rawValue) buckets")
+            throw .invalidParameter(
+                field: "granularity", message: "the window holds more than 10,000 \(granularity.rawValue) buckets")
         }
         var agentFilter: [Int64]? = agentID.map { [$0] }
         if let role {
@@ -207,7 +208,9 @@ extension FleetProjection {
                     "total_usd": F.usd(acc.costNanos),
                     "avg_per_task_usd": F.r4(n == 0 ? nil : Money.usd(acc.costNanos) / Double(n)),
                     "budget_allocated_usd": usage.map { F.usd($0.budget.totalBudgetNanos) } ?? .null,
-                    "budget_remaining_usd": usage.map { F.r4(Money.usd($0.budget.totalBudgetNanos) - Money.usd($0.used)) }
+                    "budget_remaining_usd": usage.map {
+                        F.r4(Money.usd($0.budget.totalBudgetNanos) - Money.usd($0.used))
+                    }
                         ?? .null,
                     "budget_utilization_percent": usage.map {
                         F.r2(Self.utilization(used: $0.used, budget: $0.budget.totalBudgetNanos))
@@ -451,8 +454,11 @@ extension FleetProjection {
                 out.append(
                     item(
                         "reduce_budget", "medium", total / 2,
-                        "Low utilization (\(Rounding.fixed(u, places: 1))%) and minimal activity (\(n) tasks)", total / 2))
-            } else if let q = quality, q >= rules.increaseMinQuality, let u = util, u >= rules.increaseMinUtilizationPercent {
+                        "Low utilization (\(Rounding.fixed(u, places: 1))%) and minimal activity (\(n) tasks)",
+                        total / 2))
+            } else if let q = quality, q >= rules.increaseMinQuality, let u = util,
+                u >= rules.increaseMinUtilizationPercent
+            {
                 out.append(
                     item(
                         "increase_capacity", "low", total * 1.5,
@@ -501,7 +507,8 @@ extension FleetProjection {
         var fastest = JSONObject()
         for op in ops {
             var best: (Double, Int64)?
-            for (id, stat) in perOpAgent[op]!.sorted(by: { $0.key < $1.key }) where stat.count >= 3 && agents[id] != nil {
+            for (id, stat) in perOpAgent[op]!.sorted(by: { $0.key < $1.key }) where stat.count >= 3 && agents[id] != nil
+            {
                 if best == nil || stat.mean < best!.0 { best = (stat.mean, id) }
             }
             if let best {
@@ -521,7 +528,8 @@ extension FleetProjection {
         var degrading: [JSONValue] = []
         for op in ops {
             let series = dailySeries(.executionTime, window: window, agentID: nil, operation: op, origin: window.start)
-            let fit = TrendFit.fit(days: series.days, means: series.means, allValuesMean: series.overall, metric: .executionTime)
+            let fit = TrendFit.fit(
+                days: series.days, means: series.means, allValuesMean: series.overall, metric: .executionTime)
             if fit.label == .degrading {
                 degrading.append(
                     .object([
@@ -661,7 +669,8 @@ extension FleetProjection {
         guard let record = alertBook.alert(id) else { throw .notFound("alert \(id) does not exist") }
         let items: [JSONValue] = record.history.map { t in
             .object([
-                "status": .string(t.status.rawValue), "at": F.time(t.at), "by": F.string(t.by), "note": F.string(t.note),
+                "status": .string(t.status.rawValue), "at": F.time(t.at), "by": F.string(t.by),
+                "note": F.string(t.note),
                 "reason": F.string(t.reason), "position": .int(Int64(t.position)),
             ])
         }

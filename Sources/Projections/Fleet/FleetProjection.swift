@@ -29,6 +29,20 @@ public struct FleetProjection: Sendable {
         self.sequence = sequence
     }
 
+    /// Decodes and folds one stored event. One this build cannot decode (an unknown type, a newer
+    /// schema version, a malformed payload) is skipped and counted, or fails, as `policy` says.
+    public mutating func apply(
+        type: UInt16, schemaVersion: UInt16, payload: UnsafeRawBufferPointer, sequence: UInt64,
+        policy: UnknownEventPolicy = .skip
+    ) throws(EventDecodingError) {
+        do {
+            apply(try DomainEvent.decode(type: type, version: schemaVersion, payload: payload), sequence: sequence)
+        } catch {
+            guard policy == .skip else { throw error }
+            skip(sequence: sequence)
+        }
+    }
+
     /// Counts an event that could not be decoded (when the caller chose to skip such events).
     public mutating func skip(sequence: UInt64) {
         skippedEvents += 1

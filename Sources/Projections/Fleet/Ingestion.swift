@@ -43,11 +43,14 @@ public enum Ingestion {
         guard state.agents[budget.agentID] != nil else { throw .notFound("agent \(budget.agentID) is not registered") }
         var events: [DomainEvent] = [.budgetSet(budget)]
         for alert in state.alerts where alert.agentID == budget.agentID && alert.status.isOpen {
-            guard alert.rule == .budgetWarning || alert.rule == .budgetCritical, let period = alert.period else { continue }
+            guard alert.rule == .budgetWarning || alert.rule == .budgetCritical, let period = alert.period else {
+                continue
+            }
             let used = state.used(period)
             if !IngestionState.levelReached(usedNanos: used, budget: budget, critical: alert.rule == .budgetCritical) {
                 events.append(
-                    .alertResolved(AlertResolved(alertID: alert.id, at: now, by: nil, note: nil, reason: .budgetChanged)))
+                    .alertResolved(
+                        AlertResolved(alertID: alert.id, at: now, by: nil, note: nil, reason: .budgetChanged)))
             }
         }
         return events

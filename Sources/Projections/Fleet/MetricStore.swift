@@ -158,7 +158,8 @@ public struct MetricStore: Sendable {
             operationNames.append(metric.operationType)
             operationIndex[metric.operationType] = op
         }
-        series[metric.agentID, default: AgentMetricSeries(agentID: metric.agentID)].insert(id: id, operation: op, metric: metric)
+        series[metric.agentID, default: AgentMetricSeries(agentID: metric.agentID)].insert(
+            id: id, operation: op, metric: metric)
         count += 1
     }
 

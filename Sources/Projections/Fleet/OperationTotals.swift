@@ -15,17 +15,17 @@ public struct OperationTotals: Sendable, Equatable {
     public var successCount: Int { successes }
     public var tokenCount: Int64 { tokens }
 
-mutating func merge(_ other: OperationTotals) {
-    operations += other.operations
-    successes += other.successes
-    executionSum += other.executionSum
-    tokens += other.tokens
-    costNanos += other.costNanos
-    qualitySum += other.qualitySum
-    qualityCount += other.qualityCount
-}
+    mutating func merge(_ other: OperationTotals) {
+        operations += other.operations
+        successes += other.successes
+        executionSum += other.executionSum
+        tokens += other.tokens
+        costNanos += other.costNanos
+        qualitySum += other.qualitySum
+        qualityCount += other.qualityCount
+    }
 
-mutating func add(_ s: AgentMetricSeries, _ i: Int) {
+    mutating func add(_ s: AgentMetricSeries, _ i: Int) {
         operations += 1
         if s.successes[i] { successes += 1 }
         executionSum += s.executionTimes[i]
@@ -53,4 +53,3 @@ mutating func add(_ s: AgentMetricSeries, _ i: Int) {
         object.append(Format.r2(meanQuality), forKey: "avg_quality_score")
     }
 }
-

@@ -58,14 +58,17 @@ public struct Rules: Sendable, Equatable {
             throw Invalid(field: key, message: "unknown section \(key)")
         }
         if let section = root["recommendations"] {
-            guard let s = section.objectValue else { throw Invalid(field: "recommendations", message: "must be an object") }
+            guard let s = section.objectValue else {
+                throw Invalid(field: "recommendations", message: "must be an object")
+            }
             for (key, value) in s {
                 let field = "recommendations.\(key)"
                 switch key {
                 case "pause_max_tasks": pauseMaxTasks = try Self.count(value, field)
                 case "review_min_cost_usd": reviewMinCostUSD = try Self.number(value, field, max: Money.maximumUSD)
                 case "review_max_quality": reviewMaxQuality = try Self.number(value, field, max: 100)
-                case "reduce_max_utilization_percent": reduceMaxUtilizationPercent = try Self.number(value, field, max: 1e6)
+                case "reduce_max_utilization_percent":
+                    reduceMaxUtilizationPercent = try Self.number(value, field, max: 1e6)
                 case "reduce_max_tasks": reduceMaxTasks = try Self.count(value, field)
                 case "increase_min_quality": increaseMinQuality = try Self.number(value, field, max: 100)
                 case "increase_min_utilization_percent":

@@ -34,19 +34,23 @@ extension FleetProjection {
         let roleRows: [JSONValue] = roles.keys.sorted().map { role in
             let r = roles[role]!
             return .object([
-                "role": .string(role), "agents": .int(Int64(r.agents)), "total_operations": .int(Int64(r.totals.operations)),
+                "role": .string(role), "agents": .int(Int64(r.agents)),
+                "total_operations": .int(Int64(r.totals.operations)),
                 "success_rate": Format.r2(r.totals.successRate), "total_cost_usd": Format.usd(r.totals.costNanos),
                 "avg_quality_score": Format.r2(r.totals.meanQuality),
             ])
         }
         let top = perAgent.filter { $0.totals.operations > 0 }
-            .sorted { $0.totals.costNanos != $1.totals.costNanos ? $0.totals.costNanos > $1.totals.costNanos : $0.id < $1.id }
+            .sorted {
+                $0.totals.costNanos != $1.totals.costNanos ? $0.totals.costNanos > $1.totals.costNanos : $0.id < $1.id
+            }
             .prefix(5)
         let topRows: [JSONValue] = top.map { entry in
             .object([
                 "agent_id": .int(entry.id), "agent_name": .string(agents[entry.id]?.name ?? ""),
                 "total_operations": .int(Int64(entry.totals.operations)),
-                "success_rate": Format.r2(entry.totals.successRate), "total_cost_usd": Format.usd(entry.totals.costNanos),
+                "success_rate": Format.r2(entry.totals.successRate),
+                "total_cost_usd": Format.usd(entry.totals.costNanos),
                 "avg_quality_score": Format.r2(entry.totals.meanQuality),
             ])
         }
@@ -100,13 +104,15 @@ extension FleetProjection {
         out += "- Cost: \(money(totals?["total_cost_usd"]))\n"
         out += "- Average execution time: \(text(totals?["avg_execution_time_ms"])) ms\n"
         out += "- Average quality: \(text(totals?["avg_quality_score"]))\n\n"
-        out += "## By role\n\n| role | agents | operations | success | cost | quality |\n|---|---:|---:|---:|---:|---:|\n"
+        out +=
+            "## By role\n\n| role | agents | operations | success | cost | quality |\n|---|---:|---:|---:|---:|---:|\n"
         for row in data["by_role"]?.arrayValue ?? [] {
             out +=
                 "| \(text(row["role"])) | \(text(row["agents"])) | \(text(row["total_operations"])) | "
                 + "\(percent(row["success_rate"])) | \(money(row["total_cost_usd"])) | \(text(row["avg_quality_score"])) |\n"
         }
-        out += "\n## Top agents by cost\n\n| agent | operations | success | cost | quality |\n|---|---:|---:|---:|---:|\n"
+        out +=
+            "\n## Top agents by cost\n\n| agent | operations | success | cost | quality |\n|---|---:|---:|---:|---:|\n"
         for row in data["top_agents"]?.arrayValue ?? [] {
             out +=
                 "| \(text(row["agent_name"])) | \(text(row["total_operations"])) | \(percent(row["success_rate"])) | "
@@ -116,10 +122,12 @@ extension FleetProjection {
         out += "\n## Alerts of the week (\(alerts.count))\n\n"
         if alerts.isEmpty { out += "None.\n" }
         for alert in alerts {
-            out += "- #\(text(alert["id"])) \(text(alert["severity"])) · \(text(alert["message"])) · \(text(alert["status"]))\n"
+            out +=
+                "- #\(text(alert["id"])) \(text(alert["severity"])) · \(text(alert["message"])) · \(text(alert["status"]))\n"
         }
         let recommendations = data["recommendations"]?["data"]?.arrayValue ?? []
-        out += "\n## Recommendations (potential savings \(money(data["recommendations"]?["total_potential_savings"])))\n\n"
+        out +=
+            "\n## Recommendations (potential savings \(money(data["recommendations"]?["total_potential_savings"])))\n\n"
         if recommendations.isEmpty { out += "None.\n" }
         for r in recommendations {
             out += "- \(text(r["priority"])) · \(text(r["type"])) · \(text(r["agent"])): \(text(r["reason"]))\n"

@@ -51,13 +51,9 @@ extension LogReplay {
         while next <= through {
             let end = min(through, next + batch - 1)
             try forEachRecord(log, from: next, through: end) { record in
-                do {
-                    let event = try DomainEvent.decode(
-                        type: record.type, version: record.schemaVersion, payload: record.payload)
-                    projection.apply(event, sequence: record.sequence)
-                } catch {
-                    projection.skip(sequence: record.sequence)
-                }
+                try projection.apply(
+                    type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
+                    sequence: record.sequence)
             }
             next = end + 1
             progress?(end)
