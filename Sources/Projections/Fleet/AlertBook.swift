@@ -39,35 +39,47 @@ public struct AlertBook: Sendable {
         return alerts[Int(id - 1)]
     }
 
-    mutating func apply(_ event: DomainEvent, sequence: UInt64) {
+    /// The lifecycle step an alert event makes, nil for other events.
+    public static func transition(for event: DomainEvent, sequence: UInt64) -> (alertID: Int64, AlertTransition)? {
         switch event {
         case .alertRaised(let e):
-            alerts.append(
-                AlertRecord(
-                    raised: e, status: .active, acknowledgedAt: nil, resolvedAt: nil,
-                    history: [
-                        AlertTransition(
-                            status: .active, at: e.detectedAt, by: nil, note: nil, reason: nil, position: sequence)
-                    ]))
+            return (
+                e.alertID,
+                AlertTransition(status: .active, at: e.detectedAt, by: nil, note: nil, reason: nil, position: sequence)
+            )
         case .alertAcknowledged(let e):
-            guard e.alertID >= 1, e.alertID <= alerts.count else { return }
-            let i = Int(e.alertID - 1)
-            alerts[i].status = .acknowledged
-            alerts[i].acknowledgedAt = e.at
-            alerts[i].history.append(
+            return (
+                e.alertID,
                 AlertTransition(
                     status: .acknowledged, at: e.at, by: e.by, note: e.note, reason: ResolutionReason.manual.rawValue,
-                    position: sequence))
+                    position: sequence)
+            )
         case .alertResolved(let e):
-            guard e.alertID >= 1, e.alertID <= alerts.count else { return }
-            let i = Int(e.alertID - 1)
-            alerts[i].status = .resolved
-            alerts[i].resolvedAt = e.at
-            alerts[i].history.append(
+            return (
+                e.alertID,
                 AlertTransition(
-                    status: .resolved, at: e.at, by: e.by, note: e.note, reason: e.reason.rawValue, position: sequence))
+                    status: .resolved, at: e.at, by: e.by, note: e.note, reason: e.reason.rawValue, position: sequence)
+            )
         default:
-            break
+            return nil
         }
+    }
+
+    mutating func apply(_ event: DomainEvent, sequence: UInt64) {
+        guard let (alertID, transition) = Self.transition(for: event, sequence: sequence) else { return }
+        if case .alertRaised(let e) = event {
+            alerts.append(
+                AlertRecord(raised: e, status: .active, acknowledgedAt: nil, resolvedAt: nil, history: [transition]))
+            return
+        }
+        guard alertID >= 1, alertID <= alerts.count else { return }
+        let i = Int(alertID - 1)
+        alerts[i].status = transition.status
+        switch transition.status {
+        case .acknowledged: alerts[i].acknowledgedAt = transition.at
+        case .resolved: alerts[i].resolvedAt = transition.at
+        case .active: break
+        }
+        alerts[i].history.append(transition)
     }
 }

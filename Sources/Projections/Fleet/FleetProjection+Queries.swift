@@ -664,16 +664,18 @@ extension FleetProjection {
         return ["success": true, "data": alertJSON(record)]
     }
 
+    /// One step of an alert's history as the API shows it.
+    public static func transitionJSON(_ t: AlertTransition) -> JSONValue {
+        .object([
+            "status": .string(t.status.rawValue), "at": Format.time(t.at), "by": Format.string(t.by),
+            "note": Format.string(t.note), "reason": Format.string(t.reason), "position": .int(Int64(t.position)),
+        ])
+    }
+
     /// `GET /metrics/alerts/{id}/history`.
     public func alertHistory(id: Int64) throws(QueryError) -> JSONObject {
         guard let record = alertBook.alert(id) else { throw .notFound("alert \(id) does not exist") }
-        let items: [JSONValue] = record.history.map { t in
-            .object([
-                "status": .string(t.status.rawValue), "at": F.time(t.at), "by": F.string(t.by),
-                "note": F.string(t.note),
-                "reason": F.string(t.reason), "position": .int(Int64(t.position)),
-            ])
-        }
+        let items = record.history.map(Self.transitionJSON)
         return ["success": true, "count": .int(Int64(items.count)), "data": .array(items)]
     }
 }

@@ -371,64 +371,20 @@ struct WebhookMessage: Sendable {
     /// `record` and `alert` (the API's alert object) are the alert's current state.
     init(event: DomainEvent, sequence: UInt64, record: AlertRecord, alert: JSONValue) {
         let transition =
-            record.history.first { $0.position == sequence }.map(Transition.init) ?? Transition(event, at: sequence)
+            record.history.first { $0.position == sequence }
+            ?? AlertBook.transition(for: event, sequence: sequence)?.1
+            ?? AlertTransition(status: .active, at: 0, by: nil, note: nil, reason: nil, position: sequence)
         alertID = record.raised.alertID
         position = sequence
         status = transition.status.rawValue
         text = Self.text(transition: transition, raised: record.raised)
-        let transitionJSON: JSONValue = .object([
-            "status": .string(transition.status.rawValue), "at": .string(UTCTime.formatISO8601(transition.at)),
-            "by": .optional(transition.by), "note": .optional(transition.note), "reason": .optional(transition.reason),
-            "position": .int(Int64(transition.position)),
-        ])
+        let transitionJSON = FleetProjection.transitionJSON(transition)
         body = JSONValue.object(["text": .string(text), "transition": transitionJSON, "alert": alert]).serialized()
-    }
-
-    /// One step of an alert's lifecycle, as the history endpoint shows it.
-    struct Transition: Sendable, Equatable {
-        var status: AlertStatus
-        var at: Int64
-        var by: String?
-        var note: String?
-        var reason: String?
-        var position: UInt64
-
-        init(status: AlertStatus, at: Int64, by: String?, note: String?, reason: String?, position: UInt64) {
-            self.status = status
-            self.at = at
-            self.by = by
-            self.note = note
-            self.reason = reason
-            self.position = position
-        }
-
-        init(_ transition: AlertTransition) {
-            self.init(
-                status: transition.status, at: transition.at, by: transition.by, note: transition.note,
-                reason: transition.reason, position: transition.position)
-        }
-
-        /// Built from the event itself (as `AlertBook` records it).
-        init(_ event: DomainEvent, at sequence: UInt64) {
-            switch event {
-            case .alertAcknowledged(let e):
-                self.init(
-                    status: .acknowledged, at: e.at, by: e.by, note: e.note, reason: ResolutionReason.manual.rawValue,
-                    position: sequence)
-            case .alertResolved(let e):
-                self.init(
-                    status: .resolved, at: e.at, by: e.by, note: e.note, reason: e.reason.rawValue, position: sequence)
-            case .alertRaised(let e):
-                self.init(status: .active, at: e.detectedAt, by: nil, note: nil, reason: nil, position: sequence)
-            default:
-                self.init(status: .active, at: 0, by: nil, note: nil, reason: nil, position: sequence)
-            }
-        }
     }
 
     /// The Slack-style one-line summary, e.g.
     /// `:rotating_light: [critical] Budget alert: coder at 100.4% utilization ($30.12/$30.00) — raised`.
-    static func text(transition: Transition, raised: AlertRaised) -> String {
+    static func text(transition: AlertTransition, raised: AlertRaised) -> String {
         let severity = raised.rule.severity
         let emoji: String
         var what: String
