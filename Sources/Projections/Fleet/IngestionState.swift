@@ -14,7 +14,20 @@ public struct PeriodKey: Hashable, Sendable {
     public init(agentID: Int64, kind: BudgetPeriodKind, containing timestamp: Int64) {
         self.agentID = agentID
         self.kind = kind
-        self.start = kind.bounds(containing: timestamp)?.start ?? Int64.min
+        self.start = kind.granularity?.floor(timestamp) ?? Int64.min
+    }
+
+    /// One combined word: these keys are hashed four times per folded metric.
+    public func hash(into hasher: inout Hasher) {
+        let kindBits: UInt64
+        switch kind {
+        case .daily: kindBits = 1
+        case .weekly: kindBits = 2
+        case .monthly: kindBits = 3
+        case .total: kindBits = 4
+        }
+        hasher.combine(
+            (UInt64(bitPattern: agentID) &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(bitPattern: start) ^ (kindBits << 60))
     }
 }
 

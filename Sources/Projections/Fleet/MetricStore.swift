@@ -41,14 +41,25 @@ public struct AgentMetricSeries: Sendable {
             index = lowerBound(e.timestamp)
             while index < timestamps.count && timestamps[index] == e.timestamp && ids[index] < id { index += 1 }
         }
-        timestamps.insert(e.timestamp, at: index)
-        ids.insert(id, at: index)
-        operations.insert(operation, at: index)
-        executionTimes.insert(e.executionTimeMs, at: index)
-        tokens.insert(e.tokensUsed, at: index)
-        successes.insert(e.success, at: index)
-        qualities.insert(e.qualityScore ?? .nan, at: index)
-        costs.insert(e.costNanos, at: index)
+        if index == timestamps.count {
+            timestamps.append(e.timestamp)
+            ids.append(id)
+            operations.append(operation)
+            executionTimes.append(e.executionTimeMs)
+            tokens.append(e.tokensUsed)
+            successes.append(e.success)
+            qualities.append(e.qualityScore ?? .nan)
+            costs.append(e.costNanos)
+        } else {
+            timestamps.insert(e.timestamp, at: index)
+            ids.insert(id, at: index)
+            operations.insert(operation, at: index)
+            executionTimes.insert(e.executionTimeMs, at: index)
+            tokens.insert(e.tokensUsed, at: index)
+            successes.insert(e.success, at: index)
+            qualities.insert(e.qualityScore ?? .nan, at: index)
+            costs.insert(e.costNanos, at: index)
+        }
         addToRollup(index)
     }
 
@@ -59,11 +70,19 @@ public struct AgentMetricSeries: Sendable {
         if let last = hourStarts.last, last >= hour {
             h = hourLowerBound(hour)
         }
-        if h == hourStarts.count || hourStarts[h] != hour {
+        if h == hourStarts.count {
+            hourStarts.append(hour)
+            hourTotals.append(OperationTotals())
+        } else if hourStarts[h] != hour {
             hourStarts.insert(hour, at: h)
             hourTotals.insert(OperationTotals(), at: h)
         }
-        hourTotals[h].add(self, index)
+        // Read the values first: passing `self` while mutating `hourTotals` would copy the series.
+        let (success, executionTime, tokenCount, cost, quality) = (
+            successes[index], executionTimes[index], tokens[index], costs[index], qualities[index]
+        )
+        hourTotals[h].add(
+            success: success, executionTime: executionTime, tokens: tokenCount, costNanos: cost, quality: quality)
     }
 
     /// Rebuilds the rollups from the columns, in id (= log) order, as the live fold made them.

@@ -25,15 +25,23 @@ public struct OperationTotals: Sendable, Equatable {
         qualityCount += other.qualityCount
     }
 
+    @inline(__always)
     mutating func add(_ s: AgentMetricSeries, _ i: Int) {
+        add(
+            success: s.successes[i], executionTime: s.executionTimes[i], tokens: s.tokens[i], costNanos: s.costs[i],
+            quality: s.qualities[i])
+    }
+
+    /// Adds one metric (`quality` NaN when not scored).
+    @inline(__always)
+    mutating func add(success: Bool, executionTime: Double, tokens: Int64, costNanos: Int64, quality: Double) {
         operations += 1
-        if s.successes[i] { successes += 1 }
-        executionSum += s.executionTimes[i]
-        tokens += s.tokens[i]
-        costNanos += s.costs[i]
-        let q = s.qualities[i]
-        if !q.isNaN {
-            qualitySum += q
+        if success { successes += 1 }
+        executionSum += executionTime
+        self.tokens += tokens
+        self.costNanos += costNanos
+        if !quality.isNaN {
+            qualitySum += quality
             qualityCount += 1
         }
     }
