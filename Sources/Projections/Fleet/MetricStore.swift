@@ -112,16 +112,42 @@ public struct AgentMetricSeries: Sendable {
         if firstFull < start { firstFull += hour }
         let endFull = UTCTime.hourFloor(end == Int64.max ? end : end + 1)  // hours before this are whole
         if firstFull >= endFull {
-            rawPieces(range(from: start, through: end), body)
+            // No whole hour: one or two partial hours.
+            let startHour = UTCTime.hourFloor(start)
+            if firstFull > end || firstFull == startHour {
+                edgeHour(startHour, from: start, through: end, body)
+            } else {
+                edgeHour(startHour, from: start, through: firstFull - 1, body)
+                edgeHour(firstFull, from: firstFull, through: end, body)
+            }
             return
         }
-        rawPieces(range(from: start, through: firstFull - 1), body)
+        if firstFull > start { edgeHour(firstFull - hour, from: start, through: firstFull - 1, body) }
         var h = hourLowerBound(firstFull)
         while h < hourStarts.count && hourStarts[h] < endFull {
             body(hourStarts[h], hourTotals[h])
             h += 1
         }
-        rawPieces(range(from: endFull, through: end), body)
+        if endFull <= end { edgeHour(endFull, from: endFull, through: end, body) }
+    }
+
+    /// The part `[from, through]` of the hour starting at `hourStart`: its rollup when the part
+    /// leaves out no metric of the hour (the usual case for windows ending now), else the raw
+    /// metrics.
+    private func edgeHour(
+        _ hourStart: Int64, from: Int64, through: Int64, _ body: (Int64, OperationTotals) -> Void
+    ) {
+        let inside = range(from: from, through: through)
+        guard !inside.isEmpty else { return }
+        let whole = range(from: hourStart, through: hourStart + UTCTime.microsecondsPerHour - 1)
+        if whole == inside {
+            let h = hourLowerBound(hourStart)
+            if h < hourStarts.count && hourStarts[h] == hourStart {
+                body(hourStart, hourTotals[h])
+                return
+            }
+        }
+        rawPieces(inside, body)
     }
 
     private func rawPieces(_ indices: Range<Int>, _ body: (Int64, OperationTotals) -> Void) {
