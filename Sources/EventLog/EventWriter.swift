@@ -39,12 +39,10 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private let stateLock = Mutex<Void>(())
     private var recordBuffer: [UInt8] = []
     private let groupCount = Atomic<Int>(0)
-    private let maxGroupEvents: Int
 
     /// Starts the writer thread. `initialState` must reflect the log up to its head.
     public init(
         log: EventLog, initialState: State, rebuild: @escaping Rebuild,
-        maxGroupEvents: Int = 1_000_000,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
         onCommit: @escaping CommitHandler = { _, _ in }
     ) throws {
@@ -54,7 +52,6 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         self.rebuild = rebuild
         self.onCommit = onCommit
         self.clock = clock
-        self.maxGroupEvents = maxGroupEvents
         let thread = Thread { [unowned self] in self.runLoop() }
         thread.name = "event-log-writer"
         self.thread = thread
@@ -299,7 +296,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             for event in events {
                 let rc = put(event, sequence: next, recordedAt: recordedAt, txn: txn)
                 if rc == MDB_MAP_FULL { return .retry }
-                try EventLogError.check(rc, "put(event \(next))")
+                if rc != 0 { throw EventLogError.lmdbError(rc, "put(event \(next))") }
                 let appended = AppendedEvent(sequence: next, recordedAt: recordedAt, event: event)
                 // Apply at once so the next request of this group decides against it.
                 stateLock.withLock { _ in state.apply(appended) }

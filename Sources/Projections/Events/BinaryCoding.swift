@@ -126,7 +126,10 @@ public struct BinaryReader {
         let count = Int(length)
         let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + count])
         offset += count
-        guard let text = String(validating: slice, as: UTF8.self) else {
+        // ASCII (operation types, names) needs no validation beyond the high bit.
+        let bytes = slice.assumingMemoryBound(to: UInt8.self)
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .malformed(type: type, reason: "invalid UTF-8")
         }
         return text
