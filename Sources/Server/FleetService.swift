@@ -134,6 +134,11 @@ public final class FleetService: Sendable {
         }
     }
 
+    /// Replaces the live projection under its lock (blue/green rebuild).
+    func swapProjection<R>(_ body: (inout FleetProjection) throws -> R) throws -> R {
+        try projection.state.withLock { try body(&$0) }
+    }
+
     /// Runs an evaluation decision that needs the metric data of the projection.
     func withProjection<R>(_ body: (borrowing FleetProjection) -> R) -> R {
         projection.state.withLock { body($0) }

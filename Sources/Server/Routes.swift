@@ -86,6 +86,18 @@ public func buildRouter(
     route(.put, "\(v1)/admin/rules", "Replace the rules document (validated; appended as RulesChanged)") { r, _ in
         try await api.putRules(r)
     }
+    route(.post, "\(v1)/admin/rebuild", "Rebuild the projections from the log beside the live ones and switch") {
+        _, _ in
+        let outcome = try await service.rebuildProjection()
+        return api.json(
+            .object([
+                "success": true,
+                "data": .object([
+                    "events": .int(Int64(outcome.events)), "identical": .bool(outcome.identical),
+                    "seconds": .double(outcome.seconds),
+                ]),
+            ]), status: .ok)
+    }
     route(.post, "\(v1)/admin/evaluate", "Run the alert evaluation of §4 at an instant") { r, _ in
         try await api.evaluate(r)
     }
