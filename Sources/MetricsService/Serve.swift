@@ -30,6 +30,9 @@ struct Serve: AsyncParsableCommand {
     )
     var apiKeys: String?
 
+    @Option(help: "Allow this browser origin to call the API (CORS; off by default), e.g. https://ops.example.com.")
+    var corsOrigin: String?
+
     @Flag(help: "Allow a non-loopback --host without API keys.")
     var insecureNoAuth = false
 
@@ -59,6 +62,7 @@ struct Serve: AsyncParsableCommand {
         configuration.logLevel = level
         configuration.scheduler = !noScheduler
         configuration.limits.apiKeys = try loadKeys()
+        configuration.limits.corsOrigin = corsOrigin
         configuration.webhooks = try webhooks.map { text in
             do {
                 return try WebhookTarget(parsing: text)

@@ -9,6 +9,8 @@ public struct RequestLimits: Sendable {
     public var maxSmallBodyBytes = 64 << 10
     /// API keys; empty means no authentication (the service then binds to loopback only).
     public var apiKeys = APIKeys()
+    /// The one browser origin allowed to call the API cross-origin (CORS); nil: CORS off.
+    public var corsOrigin: String?
 
     public init() {}
 }
@@ -22,6 +24,12 @@ public func buildRouter(
     let router = Router()
     let v1 = "/api/v1"
     // Middlewares wrap only the routes added after them: add them first.
+    if let origin = limits.corsOrigin {
+        router.middlewares.add(
+            CORSMiddleware(
+                allowOrigin: .custom(origin), allowHeaders: [.accept, .authorization, .contentType, .ifNoneMatch],
+                allowMethods: [.get, .post, .put, .head, .options], exposedHeaders: ["ETag"], maxAge: .seconds(600)))
+    }
     router.middlewares.add(RequestLoggingMiddleware())
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ErrorEnvelopeMiddleware(routes: table))

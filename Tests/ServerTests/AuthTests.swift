@@ -58,6 +58,29 @@ struct AuthTests {
         }
     }
 
+    @Test("CORS is off by default; a configured origin is allowed, with preflight")
+    func cors() async throws {
+        var originHeaders = HTTPFields()
+        originHeaders[.origin] = "https://ops.example.com"
+        let origin = originHeaders
+        try await H.run { client, _ in
+            let r = try await client.get("/api/v1/agents", headers: origin)
+            #expect(r.status == .ok)
+            #expect(r.headers[.accessControlAllowOrigin] == nil)
+        }
+        var limits = RequestLimits()
+        limits.corsOrigin = "https://ops.example.com"
+        try await H.run(limits: limits) { client, _ in
+            let r = try await client.get("/api/v1/agents", headers: origin)
+            #expect(r.headers[.accessControlAllowOrigin] == "https://ops.example.com")
+            var preflight = origin
+            preflight[.accessControlRequestMethod] = "POST"
+            let p = try await client.call(.options, "/api/v1/metrics", headers: preflight)
+            #expect(p.status == .noContent || p.status == .ok)
+            #expect(p.headers[.accessControlAllowMethods]?.contains("POST") == true)
+        }
+    }
+
     @Test("constant-time comparison compares whole keys")
     func constantTime() {
         #expect(APIKeys.constantTimeEquals(Array("abc".utf8), Array("abc".utf8)))
