@@ -6,7 +6,7 @@ PORT ?= 8080
 .PHONY: deps run test build release format conformance
 
 deps:
-	@pkg-config --exists lmdb 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config; }
+	@pkg-config --exists lmdb zlib 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev zlib1g-dev pkg-config; }
 
 build: deps
 	swift build

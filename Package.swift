@@ -24,6 +24,11 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "CCRC32C"),
         .target(
             name: "EventLog",
@@ -39,6 +44,8 @@ let package = Package(
             dependencies: [
                 "EventLog",
                 "Projections",
+                "CZlib",
+                "CCRC32C",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -48,6 +48,8 @@ public final class EventLog: @unchecked Sendable {
     let resizeLock = ReadWriteLock()
     private let lockFD: Int32
     private let cachedHead = Atomic<UInt64>(0)
+    /// Sequences below this one may be missing: retention removed them (0 while it never ran).
+    let horizon = Atomic<UInt64>(0)
     private let state = Mutex<LogState>(LogState())
     /// Number of stale reader slots cleared at open.
     public let staleReadersCleared: Int32
@@ -118,6 +120,7 @@ public final class EventLog: @unchecked Sendable {
         do {
             try checkFormat()
             cachedHead.store(try readHead(), ordering: .releasing)
+            horizon.store(try readRetentionHorizon(), ordering: .releasing)
         } catch {
             mdb_env_close(env)
             if lockFD >= 0 { Foundation.close(lockFD) }
@@ -294,12 +297,14 @@ public final class EventLog: @unchecked Sendable {
             while rc == 0 && count < limit {
                 guard let seq = RecordCodec.decodeKey(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size))
                 else { throw EventLogError.corruptRecord(sequence: next, reason: "a key of \(key.mv_size) bytes") }
-                guard seq == next else { throw EventLogError.gap(expected: next, found: seq) }
+                guard seq == next || seq <= horizon.load(ordering: .acquiring) else {
+                    throw EventLogError.gap(expected: next, found: seq)
+                }
                 let view = try RecordCodec.decode(
                     sequence: seq, record: UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size),
                     verify: verify)
                 try body(view)
-                next += 1
+                next = seq + 1
                 count += 1
                 rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
             }

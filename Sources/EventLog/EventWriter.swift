@@ -145,7 +145,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         }
     }
 
-    private func maintenance(_ body: @escaping @Sendable (OpaquePointer) throws -> Void) async throws {
+    func maintenance(_ body: @escaping @Sendable (OpaquePointer) throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             enqueue(
                 Request(

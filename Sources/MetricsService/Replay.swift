@@ -221,7 +221,7 @@ struct ReplayRebuild: ParsableCommand {
             let checkpoint = verify ? LogReplay.checkpoint(log, head: UInt64.max) : .none
             let head = try log.readHead()
             let progress = ProgressLine(label: "rebuild", total: head)
-            var projection = FleetProjection()
+            var projection = try LogReplay.rebuildBase(log)
             let started = Date()
             try LogReplay.fold(log, into: &projection, through: head) { progress.update($0) }
             progress.finish(head)

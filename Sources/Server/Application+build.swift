@@ -29,6 +29,11 @@ struct EventLogService: Service {
     var checkpointEvery: UInt64 = 100_000
 
     func run() async throws {
+        do {
+            try await service.resumeRetention()
+        } catch {
+            logger.error("an interrupted retention run could not be finished", metadata: ["error": "\(error)"])
+        }
         var last = service.read { $0.sequence }
         while !Task.isShuttingDownGracefully {
             do {

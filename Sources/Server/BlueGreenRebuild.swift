@@ -12,15 +12,18 @@ extension FleetService {
         public var seconds: Double
     }
 
-    /// Builds a new projection from event 1 beside the live one (which keeps serving), catches
+    /// Builds a new projection from event 1 (after retention: from the retention snapshot) beside the live one (which keeps serving), catches
     /// it up to the head and switches to it atomically under the projection lock. Returns whether
     /// the two agreed (a difference means the live state had drifted, and the rebuilt one wins).
     public func rebuildProjection() async throws -> RebuildOutcome {
         let started = Date()
         let log = self.log
         // The long fold runs off the lock; commits keep landing in the live projection meanwhile.
-        var fresh = try await Task.detached(priority: .utility) { try Self.fold(log: log, into: FleetProjection()) }
-            .value
+        let logger = self.logger
+        var fresh = try await Task.detached(priority: .utility) {
+            try Self.fold(log: log, into: Self.rebuildBase(log: log, logger: logger))
+        }
+        .value
         let identical = try swapProjection { live in
             // Catch up with what was committed during the fold; `onCommit` cannot run while the
             // lock is held, so nothing is missed or applied twice.

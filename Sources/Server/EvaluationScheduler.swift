@@ -37,6 +37,9 @@ struct EvaluationScheduler: Service {
             if next == UTCTime.isoWeekFloor(next) {
                 writeWeeklyReport(weekStart: next - 7 * UTCTime.microsecondsPerDay, asOf: next)
             }
+            if next == UTCTime.monthFloor(next) {
+                await runRetention(asOf: next)
+            }
             await recordCheckpoint(next)
         }
     }
@@ -77,6 +80,18 @@ struct EvaluationScheduler: Service {
 }
 
 extension EvaluationScheduler {
+    /// The monthly job: archives and removes metric events older than the retention.
+    func runRetention(asOf: Int64) async {
+        do {
+            let report = try await service.applyRetention(asOf: asOf)
+            logger.info(
+                "monthly retention",
+                metadata: ["removed": "\(report.removedEvents)", "archive": "\(report.archive ?? "-")"])
+        } catch {
+            logger.error("monthly retention failed", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// The weekly job: writes the report of the week that just ended under `DATA/reports/`.
     func writeWeeklyReport(weekStart: Int64, asOf: Int64) {
         let report = service.read { $0.weeklyReport(weekStart: weekStart, asOf: asOf) }

@@ -17,6 +17,8 @@ public final class FleetService: Sendable {
     let logger: Logger
     /// The server clock (µs since the epoch).
     let clock: @Sendable () -> Int64
+    /// Set while a retention run is in progress (one at a time).
+    let retentionGate = Mutex(false)
 
     /// Opens the data directory, folds the log into the projection, and starts the writer.
     public init(
@@ -29,7 +31,7 @@ public final class FleetService: Sendable {
         self.clock = clock
         let started = Date()
         let restored = Self.restoreSnapshot(log: log, logger: logger)
-        let initial = try Self.fold(log: log, into: restored ?? FleetProjection())
+        let initial = try Self.fold(log: log, into: try restored ?? Self.rebuildBase(log: log, logger: logger))
         logger.info(
             "projections ready",
             metadata: [
@@ -41,7 +43,8 @@ public final class FleetService: Sendable {
         writer = try EventWriter(
             log: log, initialState: WriterState(ingestion: initial.ingestion),
             rebuild: { log in
-                let base = Self.restoreSnapshot(log: log, logger: logger) ?? FleetProjection()
+                let base =
+                    try Self.restoreSnapshot(log: log, logger: logger) ?? Self.rebuildBase(log: log, logger: logger)
                 return WriterState(ingestion: try Self.fold(log: log, into: base).ingestion)
             },
             clock: clock,
@@ -72,44 +75,84 @@ public final class FleetService: Sendable {
     }
 
     /// The name of the projection checkpoint in the log's snapshot database.
-    static let snapshotName = "fleet-projection"
+    public static let snapshotName = "fleet-projection"
 
-    /// The checkpointed projection, or nil when there is none or it cannot be used (another
-    /// projection version, damaged, or ahead of the log); the reason is logged.
+    /// The most recent usable checkpoint (the regular one or the retention snapshot), or nil when
+    /// there is none; the reason a checkpoint cannot be used (another projection version, damaged,
+    /// ahead of the log, or older than events retention removed) is logged.
     static func restoreSnapshot(log: EventLog, logger: Logger) -> FleetProjection? {
+        var best: FleetProjection?
+        for name in [snapshotName, retentionSnapshotName] {
+            guard let restored = restoreSnapshot(named: name, log: log, logger: logger) else { continue }
+            guard restored.sequence >= log.retentionHorizon else {
+                logger.warning(
+                    "projection snapshot predates the events retention removed; not using it",
+                    metadata: ["snapshot": "\(name)", "sequence": "\(restored.sequence)"])
+                continue
+            }
+            if best == nil || restored.sequence > best!.sequence { best = restored }
+        }
+        return best
+    }
+
+    /// What a fold "from the first event" starts with: an empty projection, or once retention
+    /// removed events, the retention snapshot (the log alone no longer holds the past).
+    static func rebuildBase(log: EventLog, logger: Logger) throws -> FleetProjection {
+        let horizon = log.retentionHorizon
+        guard horizon > 0 else { return FleetProjection() }
+        guard let base = restoreSnapshot(named: retentionSnapshotName, log: log, logger: logger),
+            base.sequence >= horizon
+        else {
+            throw ReplayError(
+                "retention removed events before sequence \(horizon) and the retention snapshot is missing or "
+                    + "unusable by this build; the removed events are in \(log.directory)/archive")
+        }
+        return base
+    }
+
+    private static func restoreSnapshot(named name: String, log: EventLog, logger: Logger) -> FleetProjection? {
         let snapshot: EventLog.Snapshot
         do {
-            guard let stored = try log.snapshot(named: snapshotName) else { return nil }
+            guard let stored = try log.snapshot(named: name) else { return nil }
             snapshot = stored
         } catch {
-            logger.warning("projection snapshot unreadable; rebuilding from the log", metadata: ["error": "\(error)"])
+            logger.warning(
+                "projection snapshot unreadable; rebuilding from the log",
+                metadata: ["snapshot": "\(name)", "error": "\(error)"])
             return nil
         }
         guard snapshot.version == FleetProjection.snapshotVersion else {
             logger.notice(
                 "projection snapshot has another version; discarding it and rebuilding from the log",
-                metadata: ["found": "\(snapshot.version)", "expected": "\(FleetProjection.snapshotVersion)"])
+                metadata: [
+                    "snapshot": "\(name)", "found": "\(snapshot.version)",
+                    "expected": "\(FleetProjection.snapshotVersion)",
+                ])
             return nil
         }
         guard snapshot.sequence <= log.head else {
-            logger.warning("projection snapshot is ahead of the log; rebuilding from the log")
+            logger.warning(
+                "projection snapshot is ahead of the log; rebuilding from the log", metadata: ["snapshot": "\(name)"])
             return nil
         }
         do {
             return try FleetProjection(snapshot: snapshot.bytes)
         } catch {
-            logger.warning("projection snapshot damaged; rebuilding from the log", metadata: ["error": "\(error)"])
+            logger.warning(
+                "projection snapshot damaged; rebuilding from the log",
+                metadata: ["snapshot": "\(name)", "error": "\(error)"])
             return nil
         }
     }
 
-    /// Writes a checkpoint of the projection as it is now. Returns the sequence it reflects.
+    /// Writes a checkpoint of the projection as it is now (by default the one restarts load).
+    /// Returns the sequence it reflects.
     @discardableResult
-    public func checkpoint() async throws -> UInt64 {
+    public func checkpoint(named name: String = snapshotName) async throws -> UInt64 {
         let copy = projection.state.withLock { $0 }
         let bytes = copy.snapshotBytes()
         try await writer.writeSnapshot(
-            name: Self.snapshotName,
+            name: name,
             EventLog.Snapshot(sequence: copy.sequence, version: FleetProjection.snapshotVersion, bytes: bytes))
         return copy.sequence
     }

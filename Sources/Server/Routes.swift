@@ -109,6 +109,9 @@ public func buildRouter(
     route(.post, "\(v1)/admin/evaluate", "Run the alert evaluation of §4 at an instant") { r, _ in
         try await api.evaluate(r)
     }
+    route(.post, "\(v1)/admin/retention", "Archive and remove metric events older than the retention (monthly job)") {
+        r, _ in try await api.retention(r)
+    }
     table.table.add(.get, "/openapi.json", "This document")
     let document = OpenAPIDocument.build(table.table)
     router.get("/openapi.json") { _, _ in api.json(document, status: .ok) }

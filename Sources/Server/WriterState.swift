@@ -33,6 +33,7 @@ extension DomainEvent {
         case .alertRaised(let e): return e.detectedAt
         case .alertAcknowledged(let e): return e.at
         case .alertResolved(let e): return e.at
+        case .retentionApplied(let e): return e.asOf
         case .agentRegistered, .budgetSet, .rulesChanged: return now
         }
     }

@@ -309,8 +309,9 @@ struct NotificationTests {
                 try await service.appendMetrics([Self.metric(costNanos: 200_000_000)])
                 let ingestion = clock.now - began
                 #expect(try await eventually { receiver.delivered("live").count == 2 })
-                #expect(firstDelivery < .seconds(2), "the live target waited for the dead ones")
-                #expect(ingestion < .seconds(3), "ingestion waited for the dead targets")
+                // Well under the 30 s request timeout of the dead targets (the machine may be busy).
+                #expect(firstDelivery < .seconds(10), "the live target waited for the dead ones")
+                #expect(ingestion < .seconds(10), "ingestion waited for the dead targets")
                 // The dead targets are still on their first event and keep retrying.
                 #expect(
                     try await eventually {

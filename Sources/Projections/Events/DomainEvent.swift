@@ -8,6 +8,7 @@ public enum DomainEvent: Sendable, Equatable {
     case alertAcknowledged(AlertAcknowledged)
     case alertResolved(AlertResolved)
     case rulesChanged(RulesChanged)
+    case retentionApplied(RetentionApplied)
 
     /// The type tag stored in the envelope.
     public var type: UInt16 {
@@ -19,6 +20,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertAcknowledged: return AlertAcknowledged.type
         case .alertResolved: return AlertResolved.type
         case .rulesChanged: return RulesChanged.type
+        case .retentionApplied: return RetentionApplied.type
         }
     }
 
@@ -32,6 +34,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertAcknowledged: return AlertAcknowledged.version
         case .alertResolved: return AlertResolved.version
         case .rulesChanged: return RulesChanged.version
+        case .retentionApplied: return RetentionApplied.version
         }
     }
 
@@ -45,6 +48,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertAcknowledged: return "AlertAcknowledged"
         case .alertResolved: return "AlertResolved"
         case .rulesChanged: return "RulesChanged"
+        case .retentionApplied: return "RetentionApplied"
         }
     }
 
@@ -59,6 +63,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertAcknowledged(let e): e.encode(into: &w)
         case .alertResolved(let e): e.encode(into: &w)
         case .rulesChanged(let e): e.encode(into: &w)
+        case .retentionApplied(let e): e.encode(into: &w)
         }
         return w.bytes
     }
@@ -94,6 +99,9 @@ public enum DomainEvent: Sendable, Equatable {
         case RulesChanged.type:
             try check(RulesChanged.version)
             event = .rulesChanged(try RulesChanged(from: &r, version: version))
+        case RetentionApplied.type:
+            try check(RetentionApplied.version)
+            event = .retentionApplied(try RetentionApplied(from: &r, version: version))
         default:
             throw .unknownType(type)
         }

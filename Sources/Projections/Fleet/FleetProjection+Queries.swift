@@ -149,6 +149,16 @@ extension FleetProjection {
             forEachMetric(in: window, agents: agentFilter, operation: operation) { s, i in
                 buckets[bucket(s.timestamps[i])].add(s, i)
             }
+            // Hours whose metrics retention removed: their per-operation rollups.
+            if let operation, metrics.retainedFrom > window.start, let op = metrics.operation(named: operation) {
+                for id in agentFilter ?? metrics.series.keys.sorted() {
+                    metrics.series[id]?.retiredByOperation[op]?.forEach(
+                        from: UTCTime.hourFloor(window.start), through: window.end
+                    ) { t, piece in
+                        buckets[max(0, bucket(t))].merge(piece)
+                    }
+                }
+            }
         }
         var data: [JSONValue] = []
         data.reserveCapacity(starts.count)

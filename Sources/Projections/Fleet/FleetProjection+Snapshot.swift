@@ -2,11 +2,12 @@
 ///
 /// Layout (all through `BinaryWriter`): version-independent header fields, the control events
 /// (agents, budgets, alerts, rules — replayed on restore), the exact period usage, and the
-/// metric columns of every agent written as raw little-endian arrays.
+/// metric columns of every agent written as raw little-endian arrays, and the hourly rollups
+/// (kept as they are: after retention they hold hours whose raw metrics are gone).
 extension FleetProjection {
     /// Bumped whenever the layout or the meaning of the state changes; a snapshot of another
     /// version is discarded and the projection rebuilt from the log.
-    public static let snapshotVersion: UInt32 = 1
+    public static let snapshotVersion: UInt32 = 2
 
     /// The snapshot bytes.
     public func snapshotBytes() -> [UInt8] {
@@ -33,6 +34,7 @@ extension FleetProjection {
             w.varint(key.start)
             w.varint(nanos)
         }
+        w.varint(metrics.retainedFrom)
         w.uvarint(UInt64(metrics.operationNames.count))
         for name in metrics.operationNames { w.string(name) }
         w.uvarint(UInt64(metrics.series.count))
@@ -48,6 +50,14 @@ extension FleetProjection {
             w.array(s.successes.map { $0 ? UInt8(1) : 0 })
             w.array(s.qualities.map(\.bitPattern))
             w.array(s.costs)
+            w.rollup(hourStarts: s.hourStarts, totals: s.hourTotals)
+            w.varint(s.retiredBefore)
+            w.uvarint(UInt64(s.retiredByOperation.count))
+            for op in s.retiredByOperation.keys.sorted() {
+                let rollup = s.retiredByOperation[op]!
+                w.uvarint(UInt64(op))
+                w.rollup(hourStarts: rollup.hourStarts, totals: rollup.totals)
+            }
         }
         return w.bytes
     }
@@ -87,6 +97,7 @@ extension FleetProjection {
                 p.ingestion.usage = usage
                 p.ingestion.lastMetricID = lastMetricID
                 var store = MetricStore()
+                store.retainedFrom = try r.varint()
                 let opCount = try r.uvarint()
                 for index in 0..<opCount {
                     let name = try r.string()
@@ -105,7 +116,15 @@ extension FleetProjection {
                     s.successes = try r.array(UInt8.self, count: n).map { $0 != 0 }
                     s.qualities = try r.array(UInt64.self, count: n).map(Double.init(bitPattern:))
                     s.costs = try r.array(Int64.self, count: n)
-                    s.rebuildRollups()
+                    (s.hourStarts, s.hourTotals) = try r.rollup()
+                    s.retiredBefore = try r.varint()
+                    for _ in 0..<(try r.uvarint()) {
+                        let op = try r.uvarint()
+                        guard op < opCount else { throw .malformed(type: 0, reason: "unknown operation \(op)") }
+                        var rollup = HourlyRollup()
+                        (rollup.hourStarts, rollup.totals) = try r.rollup()
+                        s.retiredByOperation[Int32(op)] = rollup
+                    }
                     store.series[id] = s
                     store.count += n
                 }
@@ -133,5 +152,40 @@ extension BinaryWriter {
 extension BinaryReader {
     mutating func raw(_ count: Int) throws(EventDecodingError) -> [UInt8] {
         try array(UInt8.self, count: count)
+    }
+
+    mutating func rollup() throws(EventDecodingError) -> ([Int64], [OperationTotals]) {
+        let n = Int(try uvarint())
+        let hours = try array(Int64.self, count: n)
+        var totals: [OperationTotals] = []
+        totals.reserveCapacity(n)
+        for _ in 0..<n {
+            var t = OperationTotals()
+            t.operations = Int(try varint())
+            t.successes = Int(try varint())
+            t.executionSum = Double(bitPattern: UInt64(bitPattern: try varint()))
+            t.tokens = try varint()
+            t.costNanos = try varint()
+            t.qualitySum = Double(bitPattern: UInt64(bitPattern: try varint()))
+            t.qualityCount = Int(try varint())
+            totals.append(t)
+        }
+        return (hours, totals)
+    }
+}
+
+extension BinaryWriter {
+    mutating func rollup(hourStarts: [Int64], totals: [OperationTotals]) {
+        uvarint(UInt64(hourStarts.count))
+        array(hourStarts)
+        for t in totals {
+            varint(Int64(t.operations))
+            varint(Int64(t.successes))
+            varint(Int64(bitPattern: t.executionSum.bitPattern))
+            varint(t.tokens)
+            varint(t.costNanos)
+            varint(Int64(bitPattern: t.qualitySum.bitPattern))
+            varint(Int64(t.qualityCount))
+        }
     }
 }

@@ -23,6 +23,9 @@ public struct FleetProjection: Sendable {
         case .alertRaised, .alertAcknowledged, .alertResolved:
             alertBook.apply(event, sequence: sequence)
             controlEvents.append((sequence, event))
+        case .retentionApplied(let e):
+            metrics.apply(e)
+            controlEvents.append((sequence, event))
         default:
             controlEvents.append((sequence, event))
         }

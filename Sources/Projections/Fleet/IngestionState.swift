@@ -134,6 +134,9 @@ public struct IngestionState: Sendable {
                 rules = parsed
             }
             rulesVersion = e.version
+        case .retentionApplied:
+            // Budget usage is kept per period, so removing old metrics changes no decision.
+            break
         }
     }
 

@@ -18,6 +18,12 @@ public struct AgentMetricSeries: Sendable {
     public internal(set) var hourStarts: [Int64] = []
     public internal(set) var hourTotals: [OperationTotals] = []
 
+    /// Totals per operation type of the metrics retention removed (hourly).
+    public internal(set) var retiredByOperation: [Int32: HourlyRollup] = [:]
+    /// Hours before this instant lost their raw metrics to retention: they are answered from the
+    /// rollups, at hour resolution.
+    public internal(set) var retiredBefore: Int64 = .min
+
     public var count: Int { timestamps.count }
 
     init(agentID: Int64) {
@@ -85,13 +91,6 @@ public struct AgentMetricSeries: Sendable {
             success: success, executionTime: executionTime, tokens: tokenCount, costNanos: cost, quality: quality)
     }
 
-    /// Rebuilds the rollups from the columns, in id (= log) order, as the live fold made them.
-    mutating func rebuildRollups() {
-        hourStarts = []
-        hourTotals = []
-        for index in ids.indices.sorted(by: { ids[$0] < ids[$1] }) { addToRollup(index) }
-    }
-
     /// First rollup index whose hour is ≥ `t`.
     func hourLowerBound(_ t: Int64) -> Int {
         var lo = 0
@@ -137,6 +136,11 @@ public struct AgentMetricSeries: Sendable {
     private func edgeHour(
         _ hourStart: Int64, from: Int64, through: Int64, _ body: (Int64, OperationTotals) -> Void
     ) {
+        if hourStart < retiredBefore {
+            let h = hourLowerBound(hourStart)
+            if h < hourStarts.count && hourStarts[h] == hourStart { body(hourStart, hourTotals[h]) }
+            return
+        }
         let inside = range(from: from, through: through)
         guard !inside.isEmpty else { return }
         let whole = range(from: hourStart, through: hourStart + UTCTime.microsecondsPerHour - 1)
@@ -191,6 +195,8 @@ public struct MetricStore: Sendable {
     public internal(set) var operationNames: [String] = []
     var operationIndex: [String: Int32] = [:]
     public internal(set) var count = 0
+    /// Metrics before this instant were removed by retention (`Int64.min` when none were).
+    public internal(set) var retainedFrom: Int64 = .min
 
     public init() {}
 

@@ -12,6 +12,10 @@ public struct Rules: Sendable, Equatable {
     public var outlierZThreshold: Double = 3
     public var outlierMinimumSample: Int64 = 10
     public var outlierWindowDays: Int64 = 7
+    /// Metric events older than this many days are archived and removed from the log.
+    public var retentionMetricsDays: Int64 = 90
+    /// Hourly rollups older than this many days are dropped.
+    public var retentionRollupDays: Int64 = 730
 
     public static let defaults = Rules()
 
@@ -36,6 +40,10 @@ public struct Rules: Sendable, Equatable {
                 "outlier_minimum_sample": .int(outlierMinimumSample),
                 "outlier_window_days": .int(outlierWindowDays),
             ]),
+            "retention": .object([
+                "metrics_days": .int(retentionMetricsDays),
+                "rollup_days": .int(retentionRollupDays),
+            ]),
         ])
     }
 
@@ -54,7 +62,7 @@ public struct Rules: Sendable, Equatable {
 
     public init(json: JSONValue) throws(Invalid) {
         guard let root = json.objectValue else { throw Invalid(field: "", message: "the rules must be an object") }
-        for key in root.keys where key != "recommendations" && key != "evaluator" {
+        for key in root.keys where !["recommendations", "evaluator", "retention"].contains(key) {
             throw Invalid(field: key, message: "unknown section \(key)")
         }
         if let section = root["recommendations"] {
@@ -95,6 +103,22 @@ public struct Rules: Sendable, Equatable {
                 }
             }
         }
+        if let section = root["retention"] {
+            guard let s = section.objectValue else { throw Invalid(field: "retention", message: "must be an object") }
+            for (key, value) in s {
+                let field = "retention.\(key)"
+                switch key {
+                case "metrics_days": retentionMetricsDays = try Self.days(value, field, max: 3_650)
+                case "rollup_days": retentionRollupDays = try Self.days(value, field, max: 36_500)
+                default: throw Invalid(field: field, message: "unknown rule \(key)")
+                }
+            }
+            if retentionRollupDays < retentionMetricsDays {
+                throw Invalid(
+                    field: "retention.rollup_days",
+                    message: "must be at least retention.metrics_days (\(retentionMetricsDays))")
+            }
+        }
     }
 
     private static func number(_ value: JSONValue, _ field: String, max: Double) throws(Invalid) -> Double {
@@ -111,9 +135,9 @@ public struct Rules: Sendable, Equatable {
         return i
     }
 
-    private static func days(_ value: JSONValue, _ field: String) throws(Invalid) -> Int64 {
-        guard let i = value.int64Value, i >= 1, i <= 365 else {
-            throw Invalid(field: field, message: "must be an integer from 1 to 365")
+    private static func days(_ value: JSONValue, _ field: String, max: Int64 = 365) throws(Invalid) -> Int64 {
+        guard let i = value.int64Value, i >= 1, i <= max else {
+            throw Invalid(field: field, message: "must be an integer from 1 to \(max)")
         }
         return i
     }

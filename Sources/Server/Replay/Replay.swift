@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Logging
 import Projections
 
 /// Tools over the event log of a data directory, for `metrics-service replay …`: they open the
@@ -95,17 +96,35 @@ extension LogReplay {
     public static func projection(
         _ log: EventLog, through sequence: UInt64, useCheckpoint: Bool = true
     ) throws -> FleetProjection {
-        var projection = FleetProjection()
-        if useCheckpoint, case .usable(let restored) = checkpoint(log, head: sequence), restored.sequence <= sequence {
+        var projection = try rebuildBase(log)
+        guard sequence >= projection.sequence else {
+            throw ReplayError(
+                "retention removed metric events before sequence \(log.retentionHorizon): the state at event "
+                    + "\(sequence) predates the retention snapshot (event \(projection.sequence)); the removed events "
+                    + "are in \(log.directory)/archive")
+        }
+        if useCheckpoint, case .usable(let restored) = checkpoint(log, head: sequence), restored.sequence <= sequence,
+            restored.sequence > projection.sequence
+        {
             projection = restored
         }
         try fold(log, into: &projection, through: sequence)
         return projection
     }
 
+    /// What a fold from the first event starts with: an empty projection or, once retention
+    /// removed events, the retention snapshot.
+    public static func rebuildBase(_ log: EventLog) throws -> FleetProjection {
+        try FleetService.rebuildBase(
+            log: log, logger: Logger(label: "replay", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
     /// The record at `sequence`, which must exist.
     static func record(_ log: EventLog, at sequence: UInt64) throws -> EventRecord {
         guard let record = try log.record(at: sequence) else {
+            if sequence < log.retentionHorizon {
+                throw ReplayError("event \(sequence) was removed by retention (see \(log.directory)/archive)")
+            }
             throw ReplayError("the log has no event \(sequence)")
         }
         return record

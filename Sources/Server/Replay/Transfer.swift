@@ -105,6 +105,12 @@ extension LogReplay {
             ])
         case .rulesChanged(let e):
             return .object(["version": .int(e.version), "document": .string(e.document)])
+        case .retentionApplied(let e):
+            return .object([
+                "as_of": time(e.asOf), "metric_cutoff": time(e.metricCutoff), "rollup_cutoff": time(e.rollupCutoff),
+                "through_sequence": .int(Int64(e.throughSequence)), "archive": .string(e.archive),
+                "archived_events": .int(e.archivedEvents), "archive_checksum": .int(Int64(e.archiveChecksum)),
+            ])
         }
     }
 
@@ -186,6 +192,7 @@ extension LogReplay {
         case "AlertAcknowledged": return AlertAcknowledged.type
         case "AlertResolved": return AlertResolved.type
         case "RulesChanged": return RulesChanged.type
+        case "RetentionApplied": return RetentionApplied.type
         default: return nil
         }
     }
@@ -294,6 +301,19 @@ extension LogReplay {
                     reason: try enumeration("reason", ResolutionReason.self)))
         case RulesChanged.type:
             return .rulesChanged(RulesChanged(version: try int("version"), document: try string("document")))
+        case RetentionApplied.type:
+            let through = try int("through_sequence")
+            let checksum = try int("archive_checksum")
+            guard through >= 0 else { throw FieldError(field: "through_sequence", message: "must not be negative") }
+            guard checksum >= 0, checksum <= Int64(UInt32.max) else {
+                throw FieldError(field: "archive_checksum", message: "must be a 32-bit unsigned integer")
+            }
+            return .retentionApplied(
+                RetentionApplied(
+                    asOf: try time("as_of"), metricCutoff: try time("metric_cutoff"),
+                    rollupCutoff: try time("rollup_cutoff"), throughSequence: UInt64(through),
+                    archive: try string("archive"), archivedEvents: try int("archived_events"),
+                    archiveChecksum: UInt32(checksum)))
         default:
             throw FieldError(field: "", message: "event type \(type) has no JSON form; give payload_base64")
         }

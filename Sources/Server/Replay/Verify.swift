@@ -15,6 +15,8 @@ extension LogReplay {
                 case undecodable
                 /// The event id index does not point at the record that carries the id.
                 case index
+                /// A retention archive is missing, damaged, or does not hold the events removed.
+                case archive
             }
 
             public var kind: Kind
@@ -38,6 +40,8 @@ extension LogReplay {
         public var problems: [Problem]
         /// The state of the projection checkpoint (informational: a bad one is rebuilt by the service).
         public var checkpoint: String
+        /// Events removed by retention and found in their archives.
+        public var archivedEventsChecked: UInt64 = 0
 
         public var isClean: Bool { problems.isEmpty }
 
@@ -47,22 +51,30 @@ extension LogReplay {
         }
     }
 
-    /// Checks every record from 1 to the head: checksums, gapless sequences, that every payload
-    /// decodes, and that each client event id maps to its record. Problems do not stop the check;
+    /// Checks every record from 1 to the head: checksums, gapless sequences (a sequence that
+    /// retention removed must be in the archive its marker names, whose checksum must match), that
+    /// every payload decodes, and that each client event id maps to its record. Problems do not stop the check;
     /// each is reported with its sequences. `progress` gets the position after each batch.
     public static func verify(_ log: EventLog, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerifyReport {
         let head = try log.readHead()
         var report = VerifyReport(head: head, recordsChecked: 0, eventIDsChecked: 0, problems: [], checkpoint: "")
         var next: UInt64 = 1
+        // Sequences missing below the retention horizon (checked against the archives at the end).
+        var removed: [ClosedRange<UInt64>] = []
+        var markers: [(UInt64, RetentionApplied)] = []
         while next <= head {
             var ids: [(String, UInt64)] = []
             do {
                 let limit = Int(min(4096, head - next + 1))
+                var expected = next
                 let after = try log.read(from: next, limit: limit) { record in
                     report.recordsChecked += 1
+                    if record.sequence > expected { removed.append(expected...(record.sequence - 1)) }
+                    expected = record.sequence + 1
                     do {
-                        _ = try DomainEvent.decode(
+                        let event = try DomainEvent.decode(
                             type: record.type, version: record.schemaVersion, payload: record.payload)
+                        if case .retentionApplied(let marker) = event { markers.append((record.sequence, marker)) }
                     } catch {
                         report.problems.append(
                             .init(
@@ -96,6 +108,8 @@ extension LogReplay {
             }
             progress?(min(next - 1, head), head)
         }
+        report.problems += checkArchives(
+            log, removed: removed, markers: markers, checked: &report.archivedEventsChecked)
         switch checkpoint(log, head: head) {
         case .none: report.checkpoint = "no projection checkpoint"
         case .unusable(let reason): report.checkpoint = "the projection checkpoint cannot be used: \(reason)"
@@ -103,5 +117,75 @@ extension LogReplay {
             report.checkpoint = "projection checkpoint at event \(projection.sequence) reads back"
         }
         return report
+    }
+}
+
+extension LogReplay {
+    /// Every sequence in `removed` must be a metric event of the archive of a marker after it; every
+    /// archive must exist with the checksum and event count its marker recorded.
+    static func checkArchives(
+        _ log: EventLog, removed: [ClosedRange<UInt64>], markers: [(UInt64, RetentionApplied)], checked: inout UInt64
+    ) -> [VerifyReport.Problem] {
+        var problems: [VerifyReport.Problem] = []
+        var archived: [UInt64] = []
+        for (sequence, marker) in markers {
+            let path = log.directory + "/" + marker.archive
+            func problem(_ message: String) {
+                problems.append(
+                    .init(
+                        kind: .archive, sequence: sequence, through: sequence, message: "\(marker.archive): \(message)")
+                )
+            }
+            do {
+                let checksum = try GzipFileReader.checksum(path: path)
+                guard checksum == marker.archiveChecksum else {
+                    problem("checksum \(checksum) differs from the marker's \(marker.archiveChecksum)")
+                    continue
+                }
+                var count: Int64 = 0
+                var lineNumber = 0
+                try GzipFileReader.forEachLine(path: path) { line in
+                    lineNumber += 1
+                    let record = try parseExportLine(line, lineNumber: lineNumber)
+                    guard record.type == MetricRecorded.type, record.sequence < sequence else {
+                        throw ReplayError("line \(lineNumber) is not a metric event before the marker")
+                    }
+                    archived.append(record.sequence)
+                    count += 1
+                }
+                if count != marker.archivedEvents {
+                    problem("holds \(count) events, the marker says \(marker.archivedEvents)")
+                }
+            } catch {
+                problem("\(error)")
+            }
+        }
+        archived.sort()
+        var index = 0
+        for range in removed {
+            var missingFrom: UInt64?
+            for sequence in range {
+                while index < archived.count && archived[index] < sequence { index += 1 }
+                if index < archived.count && archived[index] == sequence {
+                    checked += 1
+                    if let from = missingFrom {
+                        problems.append(
+                            .init(
+                                kind: .gap, sequence: from, through: sequence - 1,
+                                message: "missing from the log and from every retention archive"))
+                        missingFrom = nil
+                    }
+                } else if missingFrom == nil {
+                    missingFrom = sequence
+                }
+            }
+            if let from = missingFrom {
+                problems.append(
+                    .init(
+                        kind: .gap, sequence: from, through: range.upperBound,
+                        message: "missing from the log and from every retention archive"))
+            }
+        }
+        return problems
     }
 }

@@ -243,6 +243,12 @@ extension LogReplay {
     /// instant). The resulting alerts and recommendations are compared with the recorded ones.
     public static func whatIf(_ log: EventLog, options: WhatIfOptions) throws -> WhatIfReport {
         let head = try log.readHead()
+        guard log.retentionHorizon == 0 else {
+            throw ReplayError(
+                "retention removed metric events before sequence \(log.retentionHorizon), so the log no longer holds "
+                    + "the history a what-if re-derives; run it on a copy taken before retention (the removed events "
+                    + "are in \(log.directory)/archive)")
+        }
         // Pass 1: the recorded alerts, evaluations and rules.
         var recorded: [Int64: WhatIfAlert] = [:]
         var evaluations: [UInt64: RecordedEvaluation] = [:]
@@ -378,6 +384,8 @@ extension LogReplay {
                 for event in events ?? [] { applyDerived(event) }
             case .alertRaised, .rulesChanged:
                 break  // re-derived / replaced by the what-if rules
+            case .retentionApplied:
+                p.apply(event, sequence: record.sequence)
             }
         }
         while nextHourly < hourly.count {

@@ -1,0 +1,113 @@
+/// Hourly totals in hour order: what is left of metrics that retention removed from the log.
+public struct HourlyRollup: Sendable, Equatable {
+    public internal(set) var hourStarts: [Int64] = []
+    public internal(set) var totals: [OperationTotals] = []
+
+    public init() {}
+
+    var isEmpty: Bool { hourStarts.isEmpty }
+
+    /// Adds one metric to the hour starting at `hour`.
+    mutating func add(hour: Int64, _ series: AgentMetricSeries, _ index: Int) {
+        var h = hourStarts.count
+        if let last = hourStarts.last, last >= hour { h = Self.lowerBound(hourStarts, hour) }
+        if h == hourStarts.count || hourStarts[h] != hour {
+            hourStarts.insert(hour, at: h)
+            totals.insert(OperationTotals(), at: h)
+        }
+        totals[h].add(series, index)
+    }
+
+    /// Drops the hours before `cutoff`.
+    mutating func drop(before cutoff: Int64) {
+        let h = Self.lowerBound(hourStarts, cutoff)
+        hourStarts.removeFirst(h)
+        totals.removeFirst(h)
+    }
+
+    /// Visits the hours that start in `[start, end]`.
+    func forEach(from start: Int64, through end: Int64, _ body: (Int64, OperationTotals) -> Void) {
+        var h = Self.lowerBound(hourStarts, start)
+        while h < hourStarts.count && hourStarts[h] <= end {
+            body(hourStarts[h], totals[h])
+            h += 1
+        }
+    }
+
+    static func lowerBound(_ values: [Int64], _ t: Int64) -> Int {
+        var lo = 0
+        var hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+extension AgentMetricSeries {
+    /// Removes the metrics with a timestamp before `cutoff` and an id ≤ `lastID` (those the
+    /// retention job archived), keeping their totals in `retiredByOperation`; returns how many.
+    /// The agent's hourly rollups keep counting them.
+    mutating func retire(before cutoff: Int64, throughID lastID: Int64) -> Int {
+        let end = lowerBound(cutoff)
+        retiredBefore = max(retiredBefore, cutoff)
+        guard end > 0 else { return 0 }
+        var removed: [Int] = []
+        var kept: [Int] = []
+        for i in 0..<end {
+            if ids[i] <= lastID { removed.append(i) } else { kept.append(i) }
+        }
+        guard !removed.isEmpty else { return 0 }
+        // In id (log) order, as a fold of the removed metrics would add them.
+        removed.sort { ids[$0] < ids[$1] }
+        for i in removed {
+            retiredByOperation[operations[i], default: HourlyRollup()].add(
+                hour: UTCTime.hourFloor(timestamps[i]), self, i)
+        }
+        let order = kept + Array(end..<timestamps.count)
+        timestamps = order.map { timestamps[$0] }
+        ids = order.map { ids[$0] }
+        operations = order.map { operations[$0] }
+        executionTimes = order.map { executionTimes[$0] }
+        tokens = order.map { tokens[$0] }
+        successes = order.map { successes[$0] }
+        qualities = order.map { qualities[$0] }
+        costs = order.map { costs[$0] }
+        return removed.count
+    }
+
+    /// Drops hourly rollups (of the agent and of retired operations) before `cutoff`.
+    mutating func dropRollups(before cutoff: Int64) {
+        let h = hourLowerBound(cutoff)
+        hourStarts.removeFirst(h)
+        hourTotals.removeFirst(h)
+        for op in Array(retiredByOperation.keys) {
+            retiredByOperation[op]!.drop(before: cutoff)
+            if retiredByOperation[op]!.isEmpty { retiredByOperation[op] = nil }
+        }
+    }
+}
+
+extension MetricStore {
+    /// Folds a `RetentionApplied` marker: the archived metrics leave the raw columns, their
+    /// hourly totals stay; rollups before the rollup cutoff go.
+    mutating func apply(_ retention: RetentionApplied) {
+        let lastID = Int64(clamping: retention.throughSequence)
+        for id in Array(series.keys) {
+            count -= series[id]!.retire(before: retention.metricCutoff, throughID: lastID)
+            series[id]!.dropRollups(before: retention.rollupCutoff)
+        }
+        retainedFrom = max(retainedFrom, retention.metricCutoff)
+    }
+}
+
+extension FleetProjection {
+    /// The last `RetentionApplied` marker folded, with its sequence.
+    public var lastRetention: (UInt64, RetentionApplied)? {
+        for (sequence, event) in controlEvents.reversed() {
+            if case .retentionApplied(let marker) = event { return (sequence, marker) }
+        }
+        return nil
+    }
+}

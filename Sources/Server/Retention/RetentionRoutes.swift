@@ -1,0 +1,48 @@
+import EventLog
+import Hummingbird
+import Projections
+
+extension API {
+    /// `POST /api/v1/admin/retention {"as_of": …}`: runs the retention job now (as the monthly
+    /// schedule does) and answers what it removed.
+    func retention(_ request: Request) async throws -> Response {
+        var asOf = now()
+        if let body = try await Body.optionalJSON(request, limit: limits.maxSmallBodyBytes) {
+            guard let object = body.objectValue else { throw APIError.validation("", "the body must be a JSON object") }
+            for key in object.keys where key != "as_of" {
+                throw APIError.validation(key, "unknown field \(key); the body takes only as_of")
+            }
+            if let raw = object["as_of"], !raw.isNull {
+                guard let text = raw.stringValue, let t = UTCTime.parseISO8601(text) else {
+                    throw APIError.validation("as_of", "as_of must be an ISO-8601 UTC time")
+                }
+                asOf = t
+            }
+        }
+        let report: RetentionReport
+        do {
+            report = try await service.applyRetention(asOf: asOf)
+        } catch RetentionError.alreadyRunning {
+            throw APIError(.conflict, "conflict", "a retention run is already in progress")
+        } catch let error as RetentionError {
+            throw APIError(.serviceUnavailable, "unavailable", "retention could not run: \(error)")
+        } catch let error as EventLogError {
+            throw APIError(.serviceUnavailable, "unavailable", "the event log cannot take writes right now: \(error)")
+        }
+        return json(object: ["success": true, "data": .object(report.json)], status: .ok)
+    }
+}
+
+extension RetentionReport {
+    var json: JSONObject {
+        [
+            "as_of": .string(UTCTime.formatISO8601(asOf)),
+            "metric_cutoff": .string(UTCTime.formatISO8601(metricCutoff)),
+            "rollup_cutoff": .string(UTCTime.formatISO8601(rollupCutoff)),
+            "marker_sequence": markerSequence.map { .int(Int64($0)) } ?? .null,
+            "removed_events": .int(Int64(removedEvents)),
+            "archive": archive.map { .string($0) } ?? .null,
+            "archive_bytes": .int(Int64(archiveBytes)),
+        ]
+    }
+}
