@@ -151,8 +151,10 @@ struct API: Sendable {
             }
             return v
         }
-        let warning = try percent("warning_threshold_percent", 80)
-        let critical = try percent("critical_threshold_percent", 100)
+        // Left-out fields take the budget defaults of the rules in force.
+        let defaults = service.read { $0.rules }
+        let warning = try percent("warning_threshold_percent", defaults.budgetWarningPercent)
+        let critical = try percent("critical_threshold_percent", defaults.budgetCriticalPercent)
         guard warning > 0 else {
             throw APIError.validation("warning_threshold_percent", "warning_threshold_percent must be positive")
         }
@@ -160,7 +162,7 @@ struct API: Sendable {
             throw APIError.validation(
                 "critical_threshold_percent", "critical_threshold_percent must be above the warning threshold")
         }
-        var period = BudgetPeriodKind.monthly
+        var period = defaults.budgetPeriod
         if let raw = object["period"], !raw.isNull {
             guard let s = raw.stringValue, let p = BudgetPeriodKind(rawValue: s) else {
                 throw APIError.validation("period", "period must be daily, weekly, monthly or total")

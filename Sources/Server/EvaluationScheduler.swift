@@ -3,14 +3,15 @@ import Logging
 import Projections
 import ServiceLifecycle
 
-/// Runs the evaluation of §4 at every hour boundary (with `as_of` = the boundary), through the
-/// same decision as `POST /admin/evaluate`. Evaluations are idempotent, so a restart that
-/// evaluates a boundary again appends nothing.
+/// Runs the evaluation of §4 at every boundary of the evaluation interval of the rules in force
+/// (hourly by default; `as_of` = the boundary), through the same decision as
+/// `POST /admin/evaluate`. Evaluations are idempotent, so a restart that evaluates a boundary
+/// again appends nothing. Weekly reports and monthly retention run on their boundaries.
 struct EvaluationScheduler: Service {
     let service: FleetService
     let logger: Logger
 
-    /// The meta key holding the last hour boundary evaluated.
+    /// The meta key holding the last boundary evaluated.
     static let checkpointKey = "evaluator.as_of"
     /// How far back a restart catches up.
     static let catchUpLimit = 7 * UTCTime.microsecondsPerDay
@@ -19,7 +20,8 @@ struct EvaluationScheduler: Service {
         await catchUp()
         while !Task.isShuttingDownGracefully {
             let now = service.clock()
-            let next = UTCTime.hourFloor(now) + UTCTime.microsecondsPerHour
+            let interval = self.interval
+            let next = Self.floor(now, interval) + interval
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .microseconds(next - now)) }
             } catch {
@@ -44,17 +46,18 @@ struct EvaluationScheduler: Service {
         }
     }
 
-    /// After downtime, evaluates every missed hour boundary (at most the last 7 days), oldest
+    /// After downtime, evaluates every missed boundary (at most the last 7 days), oldest
     /// first. Evaluations are idempotent, so boundaries evaluated before cost nothing.
     func catchUp() async {
         guard let raw = try? service.log.meta(Self.checkpointKey),
             let last = Int64(String(decoding: raw, as: UTF8.self))
         else {
-            await recordCheckpoint(UTCTime.hourFloor(service.clock()))
+            await recordCheckpoint(Self.floor(service.clock(), interval))
             return
         }
         let now = service.clock()
-        var boundary = max(last, UTCTime.hourFloor(now - Self.catchUpLimit)) + UTCTime.microsecondsPerHour
+        let interval = self.interval
+        var boundary = Self.floor(max(last, now - Self.catchUpLimit), interval) + interval
         var evaluated = 0
         while boundary <= now && !Task.isShuttingDownGracefully {
             do {
@@ -65,9 +68,19 @@ struct EvaluationScheduler: Service {
                 return
             }
             await recordCheckpoint(boundary)
-            boundary += UTCTime.microsecondsPerHour
+            boundary += interval
         }
-        if evaluated > 0 { logger.info("evaluator caught up", metadata: ["hours": "\(evaluated)"]) }
+        if evaluated > 0 { logger.info("evaluator caught up", metadata: ["boundaries": "\(evaluated)"]) }
+    }
+
+    /// The evaluation interval of the rules in force (µs).
+    var interval: Int64 { service.read { $0.rules.evaluationIntervalMinutes } * UTCTime.microsecondsPerMinute }
+
+    /// The boundary at or before `t` (boundaries are multiples of `interval` since the epoch,
+    /// which divides a day, so day, week and month starts are boundaries).
+    static func floor(_ t: Int64, _ interval: Int64) -> Int64 {
+        let r = t % interval
+        return r < 0 ? t - r - interval : t - r
     }
 
     func recordCheckpoint(_ boundary: Int64) async {

@@ -57,4 +57,53 @@ struct SchedulerTests {
         await scheduler.catchUp()
         #expect(service.log.head == head)
     }
+
+    @Test("the evaluation interval of the rules in force sets the boundaries the scheduler evaluates")
+    func interval() async throws {
+        let directory = NSTemporaryDirectory() + "scheduler-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let now = H.noon + 47 * H.minute
+        let service = try FleetService(directory: directory, durability: .relaxed, clock: { now })
+        defer { service.shutdown() }
+        let rules = try Rules(document: #"{"evaluator": {"evaluation_interval_minutes": 15}}"#)
+        _ = try await service.write { _, _ in
+            ([(.rulesChanged(RulesChanged(version: 1, document: rules.document.jsonString)), nil)], ())
+        }
+        let scheduler = EvaluationScheduler(service: service, logger: Logger(label: "test"))
+        #expect(scheduler.interval == 15 * H.minute)
+        #expect(EvaluationScheduler.floor(now, scheduler.interval) == H.noon + 45 * H.minute)
+        #expect(EvaluationScheduler.floor(-1, 15 * H.minute) == -15 * H.minute)
+        try await service.writer.setMeta(EvaluationScheduler.checkpointKey, Array(String(H.noon - H.hour).utf8))
+        await scheduler.catchUp()
+        // Seven quarter-hour boundaries after 11:00 up to 12:45.
+        let checkpoint = try #require(try service.log.meta(EvaluationScheduler.checkpointKey))
+        #expect(String(decoding: checkpoint, as: UTF8.self) == String(H.noon + 45 * H.minute))
+        for bad in [
+            #"{"evaluator": {"evaluation_interval_minutes": 7}}"#,
+            #"{"evaluator": {"evaluation_interval_minutes": 0}}"#,
+        ] {
+            #expect(throws: Rules.Invalid.self) { try Rules(document: bad) }
+        }
+    }
+
+    @Test("a budget request that leaves fields out takes the budget defaults of the rules in force")
+    func budgetDefaults() async throws {
+        try await H.run { client, _ in
+            #expect(try await client.post("/api/v1/agents", ["name": "coder", "role": "developer"]).status == .created)
+            let rules = try await client.put(
+                "/api/v1/admin/rules",
+                ["budgets": ["warning_threshold_percent": 60, "critical_threshold_percent": 90, "period": "weekly"]])
+            #expect(rules.status == .ok)
+            #expect(rules.data?["rules"]?["budgets"]?["period"]?.stringValue == "weekly")
+            let set = try await client.put("/api/v1/agents/1/budget", ["total_budget_usd": 10])
+            #expect(set.status == .ok || set.status == .created)
+            let budget = try await client.get("/api/v1/agents/1/budget")
+            #expect(budget.data?["warning_threshold_percent"]?.doubleValue == 60)
+            #expect(budget.data?["period"]?.stringValue == "weekly")
+            let invalid = try await client.put(
+                "/api/v1/admin/rules", ["budgets": ["warning_threshold_percent": 90, "critical_threshold_percent": 80]])
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.error?["field"]?.stringValue == "budgets.critical_threshold_percent")
+        }
+    }
 }

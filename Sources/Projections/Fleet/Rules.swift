@@ -12,6 +12,12 @@ public struct Rules: Sendable, Equatable {
     public var outlierZThreshold: Double = 3
     public var outlierMinimumSample: Int64 = 10
     public var outlierWindowDays: Int64 = 7
+    /// How often the scheduler evaluates (minutes; divides a day, so boundaries fall on the hour grid).
+    public var evaluationIntervalMinutes: Int64 = 60
+    /// What a budget gets when its request leaves a field out.
+    public var budgetWarningPercent: Double = 80
+    public var budgetCriticalPercent: Double = 100
+    public var budgetPeriod: BudgetPeriodKind = .monthly
     /// Metric events older than this many days are archived and removed from the log.
     public var retentionMetricsDays: Int64 = 90
     /// Hourly rollups older than this many days are dropped.
@@ -39,6 +45,12 @@ public struct Rules: Sendable, Equatable {
                 "outlier_z_threshold": .double(outlierZThreshold),
                 "outlier_minimum_sample": .int(outlierMinimumSample),
                 "outlier_window_days": .int(outlierWindowDays),
+                "evaluation_interval_minutes": .int(evaluationIntervalMinutes),
+            ]),
+            "budgets": .object([
+                "warning_threshold_percent": .double(budgetWarningPercent),
+                "critical_threshold_percent": .double(budgetCriticalPercent),
+                "period": .string(budgetPeriod.rawValue),
             ]),
             "retention": .object([
                 "metrics_days": .int(retentionMetricsDays),
@@ -62,7 +74,7 @@ public struct Rules: Sendable, Equatable {
 
     public init(json: JSONValue) throws(Invalid) {
         guard let root = json.objectValue else { throw Invalid(field: "", message: "the rules must be an object") }
-        for key in root.keys where !["recommendations", "evaluator", "retention"].contains(key) {
+        for key in root.keys where !["recommendations", "evaluator", "budgets", "retention"].contains(key) {
             throw Invalid(field: key, message: "unknown section \(key)")
         }
         if let section = root["recommendations"] {
@@ -99,8 +111,37 @@ public struct Rules: Sendable, Equatable {
                     outlierMinimumSample = try Self.count(value, field)
                     if outlierMinimumSample < 3 { throw Invalid(field: field, message: "must be at least 3") }
                 case "outlier_window_days": outlierWindowDays = try Self.days(value, field)
+                case "evaluation_interval_minutes":
+                    guard let minutes = value.int64Value, minutes >= 1, minutes <= 1_440, 1_440 % minutes == 0 else {
+                        throw Invalid(
+                            field: field, message: "must be a whole number of minutes that divides a day (1 to 1440)")
+                    }
+                    evaluationIntervalMinutes = minutes
                 default: throw Invalid(field: field, message: "unknown rule \(key)")
                 }
+            }
+        }
+        if let section = root["budgets"] {
+            guard let s = section.objectValue else { throw Invalid(field: "budgets", message: "must be an object") }
+            for (key, value) in s {
+                let field = "budgets.\(key)"
+                switch key {
+                case "warning_threshold_percent":
+                    budgetWarningPercent = try Self.number(value, field, max: 1e6)
+                    if budgetWarningPercent <= 0 { throw Invalid(field: field, message: "must be positive") }
+                case "critical_threshold_percent": budgetCriticalPercent = try Self.number(value, field, max: 1e6)
+                case "period":
+                    guard let text = value.stringValue, let period = BudgetPeriodKind(rawValue: text) else {
+                        throw Invalid(field: field, message: "must be daily, weekly, monthly or total")
+                    }
+                    budgetPeriod = period
+                default: throw Invalid(field: field, message: "unknown rule \(key)")
+                }
+            }
+            if budgetCriticalPercent <= budgetWarningPercent {
+                throw Invalid(
+                    field: "budgets.critical_threshold_percent",
+                    message: "must be above budgets.warning_threshold_percent")
             }
         }
         if let section = root["retention"] {
