@@ -272,4 +272,28 @@ struct RetentionJobTests {
             #expect(total == 5)
         }
     }
+
+    @Test("an export after retention takes the removed events back from the archive and imports whole")
+    func exportImport() async throws {
+        let directory = NSTemporaryDirectory() + "retention-\(UUID().uuidString)"
+        let copy = NSTemporaryDirectory() + "retention-import-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: directory)
+            try? FileManager.default.removeItem(atPath: copy)
+        }
+        let service = try Self.open(directory)
+        defer { service.shutdown() }
+        _ = try await Self.populate(service)
+        let fullHead = service.log.head
+        _ = try await service.applyRetention(asOf: Self.asOf)
+        var exported: [UInt8] = []
+        let count = try LogReplay.export(service.log) { exported += $0 }
+        #expect(count == fullHead + 1)
+        let lines = exported.split(separator: UInt8(ascii: "\n")).map { Array($0) }
+        #expect(try LogReplay.importLog(into: copy, lines: lines) == fullHead + 1)
+        let imported = try Self.open(copy)
+        defer { imported.shutdown() }
+        #expect(try Self.answers(imported) == Self.answers(service))
+        #expect(imported.read { $0.snapshotBytes() } == service.read { $0.snapshotBytes() })
+    }
 }

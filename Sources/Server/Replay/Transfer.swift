@@ -42,15 +42,18 @@ extension LogReplay {
     }
 
     /// Writes the export lines of the records `from…head` (the head when the export starts);
-    /// returns how many it wrote.
+    /// returns how many it wrote. Events that retention removed are taken back from their archives
+    /// (in sequence order), so an export is always the whole, gapless history and imports as such.
     @discardableResult
     public static func export(_ log: EventLog, from: UInt64 = 1, write: ([UInt8]) throws -> Void) throws -> UInt64 {
         let head = try log.readHead()
+        let archived = try archivedLines(log, from: from, through: head)
+        var nextArchived = 0
         var count: UInt64 = 0
         var chunk: [UInt8] = []
         chunk.reserveCapacity(1 << 20)
-        try forEachRecord(log, from: from, through: head) { view in
-            chunk.append(contentsOf: exportLine(view.copy()))
+        func emit(_ line: [UInt8]) throws {
+            chunk.append(contentsOf: line)
             chunk.append(UInt8(ascii: "\n"))
             count += 1
             if chunk.count >= 1 << 20 {
@@ -58,8 +61,53 @@ extension LogReplay {
                 chunk.removeAll(keepingCapacity: true)
             }
         }
+        try forEachRecord(log, from: from, through: head) { view in
+            while nextArchived < archived.count && archived[nextArchived].sequence < view.sequence {
+                try emit(archived[nextArchived].line)
+                nextArchived += 1
+            }
+            try emit(exportLine(view.copy()))
+        }
+        while nextArchived < archived.count {
+            try emit(archived[nextArchived].line)
+            nextArchived += 1
+        }
         if !chunk.isEmpty { try write(chunk) }
         return count
+    }
+
+    /// The archived export lines of events in `from…through` that retention removed, in sequence
+    /// order (read from the archives the log's `RetentionApplied` markers name).
+    static func archivedLines(_ log: EventLog, from: UInt64, through: UInt64) throws -> [(
+        sequence: UInt64, line: [UInt8]
+    )] {
+        guard log.retentionHorizon > 0 else { return [] }
+        var archives: [RetentionApplied] = []
+        try forEachRecord(log, through: through) { view in
+            guard view.type == RetentionApplied.type,
+                case .retentionApplied(let marker) = try DomainEvent.decode(
+                    type: view.type, version: view.schemaVersion, payload: view.payload)
+            else { return }
+            archives.append(marker)
+        }
+        var lines: [(sequence: UInt64, line: [UInt8])] = []
+        for marker in archives {
+            let path = log.directory + "/" + marker.archive
+            guard FileManager.default.fileExists(atPath: path),
+                try GzipFileReader.checksum(path: path) == marker.archiveChecksum
+            else {
+                throw ReplayError(
+                    "the retention archive \(path) is missing or does not match its marker; the export would have gaps")
+            }
+            var lineNumber = 0
+            try GzipFileReader.forEachLine(path: path) { line in
+                lineNumber += 1
+                let record = try parseExportLine(line, lineNumber: lineNumber)
+                if record.sequence >= from && record.sequence <= through { lines.append((record.sequence, line)) }
+            }
+        }
+        lines.sort { $0.sequence < $1.sequence }
+        return lines
     }
 
     static func time(_ us: Int64) -> JSONValue {
