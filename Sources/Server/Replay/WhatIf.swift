@@ -246,8 +246,9 @@ extension LogReplay {
         guard log.retentionHorizon == 0 else {
             throw ReplayError(
                 "retention removed metric events before sequence \(log.retentionHorizon), so the log no longer holds "
-                    + "the history a what-if re-derives; run it on a copy taken before retention (the removed events "
-                    + "are in \(log.directory)/archive)")
+                    + "the history a what-if re-derives; rebuild the whole history in a copy first (`replay export` "
+                    + "takes the removed events back from \(log.directory)/archive; `replay import` it into an empty "
+                    + "directory) and run the what-if there")
         }
         // Pass 1: the recorded alerts, evaluations and rules.
         var recorded: [Int64: WhatIfAlert] = [:]
