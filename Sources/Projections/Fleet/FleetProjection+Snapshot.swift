@@ -1,13 +1,13 @@
 /// Checkpoints: the projection's state as bytes, so a restart folds only what came after.
 ///
 /// Layout (all through `BinaryWriter`): version-independent header fields, the control events
-/// (agents, budgets, alerts, rules — replayed on restore), the exact period usage, and the
+/// (agents, budgets, alerts, rules — replayed on restore), the exact spend per agent and day, the
 /// metric columns of every agent written as raw little-endian arrays, and the hourly rollups
 /// (kept as they are: after retention they hold hours whose raw metrics are gone).
 extension FleetProjection {
     /// Bumped whenever the layout or the meaning of the state changes; a snapshot of another
     /// version is discarded and the projection rebuilt from the log.
-    public static let snapshotVersion: UInt32 = 2
+    public static let snapshotVersion: UInt32 = 3
 
     /// The snapshot bytes.
     public func snapshotBytes() -> [UInt8] {
@@ -24,15 +24,14 @@ extension FleetProjection {
             w.uvarint(UInt64(payload.count))
             w.raw(payload)
         }
-        let usage = ingestion.usage.sorted {
-            ($0.key.agentID, $0.key.kind.rawValue, $0.key.start) < ($1.key.agentID, $1.key.kind.rawValue, $1.key.start)
-        }
-        w.uvarint(UInt64(usage.count))
-        for (key, nanos) in usage {
-            w.varint(key.agentID)
-            w.string(key.kind.rawValue)
-            w.varint(key.start)
-            w.varint(nanos)
+        w.uvarint(UInt64(ingestion.spend.count))
+        for agentID in ingestion.spend.keys.sorted() {
+            let spend = ingestion.spend[agentID]!
+            w.varint(agentID)
+            w.varint(spend.total)
+            w.uvarint(UInt64(spend.days.count))
+            w.array(spend.days)
+            w.array(spend.nanos)
         }
         w.varint(metrics.retainedFrom)
         w.uvarint(UInt64(metrics.operationNames.count))
@@ -82,19 +81,17 @@ extension FleetProjection {
                     let event = try DomainEvent.decode(type: type, version: version, payload: payload)
                     p.apply(event, sequence: seq)
                 }
-                var usage: [PeriodKey: Int64] = [:]
+                var spendByAgent: [Int64: AgentSpend] = [:]
                 for _ in 0..<(try r.uvarint()) {
                     let agentID = try r.varint()
-                    let kindName = try r.string()
-                    guard let kind = BudgetPeriodKind(rawValue: kindName) else {
-                        throw .malformed(type: 0, reason: "unknown period \(kindName)")
-                    }
-                    let start = try r.varint()
-                    var key = PeriodKey(agentID: agentID, kind: kind, containing: 0)
-                    key.start = start
-                    usage[key] = try r.varint()
+                    var spend = AgentSpend()
+                    spend.total = try r.varint()
+                    let n = Int(try r.uvarint())
+                    spend.days = try r.array(Int64.self, count: n)
+                    spend.nanos = try r.array(Int64.self, count: n)
+                    spendByAgent[agentID] = spend
                 }
-                p.ingestion.usage = usage
+                p.ingestion.spend = spendByAgent
                 p.ingestion.lastMetricID = lastMetricID
                 var store = MetricStore()
                 store.retainedFrom = try r.varint()

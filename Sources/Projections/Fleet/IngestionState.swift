@@ -57,8 +57,8 @@ public struct IngestionState: Sendable {
     public private(set) var agents: [Int64: Agent] = [:]
     public private(set) var agentIDsByName: [String: Int64] = [:]
     public private(set) var budgets: [Int64: BudgetSet] = [:]
-    /// Nano-dollars used per (agent, period kind, period start), for every period kind.
-    public internal(set) var usage: [PeriodKey: Int64] = [:]
+    /// Exact spend per agent (per day and in total), from which every period's usage is summed.
+    public internal(set) var spend: [Int64: AgentSpend] = [:]
     /// Budget alerts that fired: (period, critical?).
     public private(set) var fired: Set<FiredKey> = []
     public private(set) var alerts: [AlertSummary] = []
@@ -91,7 +91,7 @@ public struct IngestionState: Sendable {
     }
 
     /// Nano-dollars used in a period.
-    public func used(_ key: PeriodKey) -> Int64 { usage[key] ?? 0 }
+    public func used(_ key: PeriodKey) -> Int64 { spend[key.agentID]?.used(key) ?? 0 }
 
     /// Folds one event.
     public mutating func apply(_ event: DomainEvent, sequence: UInt64) {
@@ -102,9 +102,7 @@ public struct IngestionState: Sendable {
         case .budgetSet(let e):
             budgets[e.agentID] = e
         case .metricRecorded(let e):
-            for kind in BudgetPeriodKind.allCases {
-                usage[PeriodKey(agentID: e.agentID, kind: kind, containing: e.timestamp), default: 0] += e.costNanos
-            }
+            spend[e.agentID, default: AgentSpend()].add(timestamp: e.timestamp, e.costNanos)
             lastMetricID = Int64(sequence)
         case .alertRaised(let e):
             var period: PeriodKey?

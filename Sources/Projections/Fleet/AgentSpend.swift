@@ -1,0 +1,63 @@
+/// One agent's exact spend: nano-dollars per UTC day (days ascending) and in total. Every budget
+/// period (day, ISO week, calendar month, total) is a range of whole days, so its usage is a sum
+/// of day entries; folding a metric costs one append (or, for late data, one insert) instead of a
+/// hash update per period kind.
+public struct AgentSpend: Sendable, Equatable {
+    /// Day indices (days since the epoch), ascending, each with spend.
+    public internal(set) var days: [Int64] = []
+    public internal(set) var nanos: [Int64] = []
+    public internal(set) var total: Int64 = 0
+
+    public init() {}
+
+    /// Adds `cost` to the day containing `timestamp` (µs).
+    @inline(__always)
+    mutating func add(timestamp: Int64, _ cost: Int64) {
+        total += cost
+        let day = UTCTime.floorDivide(timestamp, UTCTime.microsecondsPerDay)
+        if let last = days.last, last == day {
+            nanos[nanos.count - 1] += cost
+        } else if days.isEmpty || days[days.count - 1] < day {
+            days.append(day)
+            nanos.append(cost)
+        } else {
+            let i = lowerBound(day)
+            if i < days.count && days[i] == day {
+                nanos[i] += cost
+            } else {
+                days.insert(day, at: i)
+                nanos.insert(cost, at: i)
+            }
+        }
+    }
+
+    /// Spend of the days in `[firstDay, endDay)`.
+    func sum(fromDay firstDay: Int64, toDay endDay: Int64) -> Int64 {
+        var i = lowerBound(firstDay)
+        var out: Int64 = 0
+        while i < days.count && days[i] < endDay {
+            out += nanos[i]
+            i += 1
+        }
+        return out
+    }
+
+    /// Spend in a budget period.
+    func used(_ key: PeriodKey) -> Int64 {
+        guard key.kind != .total, let granularity = key.kind.granularity else { return total }
+        let day = UTCTime.microsecondsPerDay
+        let first = UTCTime.floorDivide(key.start, day)
+        let end = UTCTime.floorDivide(granularity.next(key.start), day)
+        return sum(fromDay: first, toDay: end)
+    }
+
+    private func lowerBound(_ day: Int64) -> Int {
+        var lo = 0
+        var hi = days.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if days[mid] < day { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
