@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 
 /// Errors raised by the event log, each naming what went wrong in a sentence a person can act on.
 public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -20,6 +21,13 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     /// The log was opened read-only.
     case readOnly
+    /// The storage holding the log has no room for this write (`ENOSPC`, `EDQUOT`, `EFBIG`, or a
+    /// map that could not grow). Nothing of the write was stored and the log is as before; writes
+    /// succeed again once space is freed, without a restart.
+    case storageFull(operation: String, code: Int32, message: String)
+    /// Writing or syncing the log failed (`EIO`, or LMDB's fatal `MDB_PANIC`, after which only
+    /// a restart helps). Nothing of the write was stored.
+    case storageFailed(operation: String, code: Int32, message: String)
 
     public var description: String {
         switch self {
@@ -41,6 +49,24 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the event log is closed"
         case .readOnly:
             return "the event log was opened read-only"
+        case .storageFull(let operation, _, let message):
+            return
+                "the storage of the event log is full (\(message) in \(operation)): nothing of this write was stored; writes succeed again once space is freed"
+        case .storageFailed(let operation, let code, let message):
+            let advice =
+                code == MDB_PANIC
+                ? "the log needs a restart of the service" : "a short write usually means the disk is full"
+            return
+                "writing the event log failed (\(message) in \(operation)): nothing of this write was stored; \(advice)"
+        }
+    }
+
+    /// Whether the write failed for lack of space or a storage error, with the log unchanged:
+    /// the service is unavailable for writes (503) rather than broken.
+    public var isStorageUnavailable: Bool {
+        switch self {
+        case .storageFull, .storageFailed: return true
+        default: return false
         }
     }
 
@@ -56,6 +82,10 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func lmdbError(_ rc: Int32, _ operation: String) -> EventLogError {
         let message = mdb_strerror(rc).map { String(cString: $0) } ?? "unknown error"
-        return .lmdb(operation: operation, code: rc, message: message)
+        switch rc {
+        case ENOSPC, EDQUOT, EFBIG: return .storageFull(operation: operation, code: rc, message: message)
+        case EIO, MDB_PANIC: return .storageFailed(operation: operation, code: rc, message: message)
+        default: return .lmdb(operation: operation, code: rc, message: message)
+        }
     }
 }

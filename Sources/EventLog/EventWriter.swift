@@ -11,8 +11,10 @@ import Synchronization
 /// `onCommit` already reflects the write: read-your-writes).
 ///
 /// When the map fills up, the transaction is aborted, the map grows, the state is rebuilt from
-/// the log and the group is retried. When a commit fails otherwise (disk full), every request of
-/// the group fails and the state is rebuilt from what is durable.
+/// the log and the group is retried. When a commit fails otherwise (disk full: a typed
+/// `EventLogError.storageFull`), every request of the group fails, nothing of it is in the log,
+/// and the state is put back to what is durable; the next group is tried afresh, so writes
+/// succeed again once space returns.
 public final class EventWriter<State: AppendState>: @unchecked Sendable {
     public typealias Rebuild = @Sendable (EventLog) throws -> State
     public typealias CommitHandler = @Sendable (_ first: UInt64, _ last: UInt64) -> Void
@@ -39,6 +41,13 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private let stateLock = Mutex<Void>(())
     private var recordBuffer: [UInt8] = []
     private let groupCount = Atomic<Int>(0)
+    /// The last group failed to commit (writer thread only).
+    private var lastGroupFailed = false
+    /// The state may hold events that are not in the log: rebuild it before the next group.
+    private var stateIsStale = false
+    /// Fault injection for tests: this many next group commits fail with `ENOSPC` as on a full
+    /// disk (the transaction is aborted instead of committed).
+    let injectedCommitFailures = Atomic<Int>(0)
 
     /// Starts the writer thread. `initialState` must reflect the log up to its head.
     public init(
@@ -52,6 +61,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         self.rebuild = rebuild
         self.onCommit = onCommit
         self.clock = clock
+        Self.reserveLockFile(directory: log.directory)
         let thread = Thread { [unowned self] in self.runLoop() }
         thread.name = "event-log-writer"
         self.thread = thread
@@ -60,6 +70,18 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
 
     deinit {
         shutdown()
+    }
+
+    /// Allocates the blocks of LMDB's lock file. LMDB sizes it with `ftruncate` (a sparse file)
+    /// and writes reader slots through a shared mapping; on a full file system, the first touch
+    /// of a page that has no block yet would kill the process with SIGBUS instead of failing.
+    private static func reserveLockFile(directory: String) {
+        let fd = open(directory + "/lock.mdb", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return }
+        _ = posix_fallocate(fd, 0, info.st_size)
     }
 
     /// Number of group commits so far (for tests and metrics).
@@ -215,19 +237,34 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             for request in batch { request.fail(EventLogError.closed) }
             return
         }
+        if stateIsStale {
+            // An earlier failed group left the state ahead of the log and rebuilding it failed.
+            do {
+                try reloadState()
+            } catch {
+                for request in batch { request.fail(error) }
+                return
+            }
+        }
+        // Right after a failed group (disk full: the next one likely fails too), keep a copy of
+        // the state to restore instead of rebuilding it from the log each time. In the normal
+        // case no copy is taken, so appends never pay for one.
+        let restorePoint: State? = lastGroupFailed && !(State.self is AnyObject.Type) ? state : nil
         var attempts = 0
         while true {
             attempts += 1
             do {
                 let (used, size) = log.mapUsage()
-                if used > size / 4 * 3 { try log.growMap() }
+                if used > size / 4 * 3 { try growMap() }
                 switch try runGroup(batch) {
                 case .retry:
-                    try log.growMap()
-                    try reloadState()
+                    try growMap()
+                    try restoreState(restorePoint)
                     if attempts < 64 { continue }
-                    throw EventLogError.lmdb(operation: "append", code: MDB_MAP_FULL, message: "map still full")
+                    throw EventLogError.storageFull(
+                        operation: "append", code: MDB_MAP_FULL, message: "the map is still full after growing it")
                 case .committed(let results, let first, let last):
+                    lastGroupFailed = false
                     groupCount.add(1, ordering: .relaxed)
                     if last >= first {
                         log.publishHead(last)
@@ -242,17 +279,59 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                     return
                 }
             } catch {
-                // The group's transaction did not commit: none of it is in the log.
-                try? reloadState()
+                // The group's transaction did not commit: none of it is in the log, but the state
+                // already folded its events. Put the state back to what is durable.
+                let error = classify(error)
+                lastGroupFailed = true
+                do {
+                    try restoreState(restorePoint)
+                } catch {
+                    stateIsStale = true
+                }
                 for request in batch { request.fail(error) }
                 return
             }
         }
     }
 
+    /// LMDB reports a short write as `EIO`; on a file system with no space left that is a full disk.
+    private func classify(_ error: any Error) -> any Error {
+        guard case .storageFailed(let operation, let code, _)? = error as? EventLogError, code == EIO else {
+            return error
+        }
+        var fs = statvfs()
+        guard statvfs(log.directory, &fs) == 0, UInt64(fs.f_bavail) * UInt64(fs.f_frsize) < 1 << 20 else {
+            return error
+        }
+        return EventLogError.storageFull(
+            operation: operation, code: ENOSPC, message: "No space left on device (a short write)")
+    }
+
+    /// Puts the state back to the log's head: the copy taken before the group when there is
+    /// one, else a rebuild from the log.
+    private func restoreState(_ restorePoint: State?) throws {
+        if let restorePoint {
+            stateLock.withLock { _ in state = restorePoint }
+            stateIsStale = false
+        } else {
+            try reloadState()
+        }
+    }
+
     private func reloadState() throws {
         let fresh = try rebuild(log)
         stateLock.withLock { _ in state = fresh }
+        stateIsStale = false
+    }
+
+    /// Grows the map; a map that cannot grow is reported as full storage.
+    private func growMap() throws {
+        do {
+            try log.growMap()
+        } catch let error as EventLogError where !error.isStorageUnavailable {
+            throw EventLogError.storageFull(
+                operation: "growing the map beyond \(log.mapSize) bytes", code: MDB_MAP_FULL, message: "\(error)")
+        }
     }
 
     /// Runs one write transaction for the whole group; `.retry` when the map filled up.
@@ -303,6 +382,10 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                 next += 1
             }
             results.append(.success(()))
+        }
+        if injectedCommitFailures.load(ordering: .relaxed) > 0 {
+            injectedCommitFailures.subtract(1, ordering: .relaxed)
+            throw EventLogError.lmdbError(ENOSPC, "txn_commit")
         }
         open = false
         let rc = mdb_txn_commit(txn)

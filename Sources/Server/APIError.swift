@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import Projections
@@ -52,6 +53,18 @@ public struct APIError: Error, Sendable, Equatable {
         }
     }
 
+    /// An event log failure: 503 `unavailable` when the log cannot take writes for now (its
+    /// storage is full or failing, it is closed) and is unchanged, so a retry can succeed;
+    /// anything else is 500 without internals.
+    init(_ error: EventLogError) {
+        switch error {
+        case .storageFull, .storageFailed, .closed:
+            self = APIError(.serviceUnavailable, "unavailable", "the event log cannot take writes right now: \(error)")
+        default:
+            self = APIError(.internalServerError, "internal", "the service failed to answer this request")
+        }
+    }
+
     init(_ error: IngestionError) {
         switch error {
         case .notFound(let message): self = .notFound(message)
@@ -62,7 +75,8 @@ public struct APIError: Error, Sendable, Equatable {
 }
 
 /// Turns every error into the contract's envelope: unknown routes (404), wrong methods (405),
-/// bodies over the limit (413), everything unexpected (500, without internals).
+/// bodies over the limit (413), an event log that cannot take writes (503, e.g. a full disk),
+/// everything unexpected (500, without internals).
 struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTableBox
 
@@ -97,6 +111,9 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             default:
                 return APIError(error.status, "internal", error.body ?? "the request failed").response
             }
+        } catch let error as EventLogError {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            return APIError(error).response
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             return APIError(.internalServerError, "internal", "the service failed to answer this request").response
