@@ -43,7 +43,9 @@ struct API: Sendable {
         let asOf = try query.asOf(now: now())
         let weekStart: Int64
         if let text = query.string("week") {
-            guard let start = FleetProjection.isoWeekStart(text) else {
+            guard let start = FleetProjection.isoWeekStart(text), APITime.contains(start),
+                APITime.contains(start + 7 * UTCTime.microsecondsPerDay)
+            else {
                 throw APIError.invalidParameter("week", "week must be an ISO week such as 2025-W46")
             }
             weekStart = start
@@ -115,10 +117,10 @@ struct API: Sendable {
             requestedID = v
         }
         let id = requestedID
-        guard let name = object["name"]?.stringValue, !name.isEmpty, name.count <= 128 else {
+        guard let name = object["name"]?.stringValue, !name.isEmpty, name.unicodeScalars.count <= 128 else {
             throw APIError.validation("name", "name must be a string of 1 to 128 characters")
         }
-        guard let role = object["role"]?.stringValue, !role.isEmpty, role.count <= 64 else {
+        guard let role = object["role"]?.stringValue, !role.isEmpty, role.unicodeScalars.count <= 64 else {
             throw APIError.validation("role", "role must be a string of 1 to 64 characters")
         }
         let outcome = try await write { state, _ in
@@ -208,7 +210,8 @@ struct API: Sendable {
         }
         let outcomes = try await write { state, context in
             let (events, outcomes) = try Ingestion.recordMetrics(
-                parsed, state: state, nextSequence: context.nextSequence,
+                MetricValidation.withinFleetSpend(parsed, state: state), state: state,
+                nextSequence: context.nextSequence,
                 existingSequence: { try context.existingSequence(forEventID: $0) })
             return (events.map { ($0.event, $0.eventID) }, outcomes)
         }
@@ -257,13 +260,13 @@ struct API: Sendable {
         if let body = try await Body.optionalJSON(request, limit: limits.maxSmallBodyBytes) {
             guard let object = body.objectValue else { throw APIError.validation("", "the body must be a JSON object") }
             if let raw = object["by"], !raw.isNull {
-                guard let s = raw.stringValue, s.count <= 128 else {
+                guard let s = raw.stringValue, s.unicodeScalars.count <= 128 else {
                     throw APIError.validation("by", "by must be a string of at most 128 characters")
                 }
                 byValue = s
             }
             if let raw = object["note"], !raw.isNull {
-                guard let s = raw.stringValue, s.count <= 2000 else {
+                guard let s = raw.stringValue, s.unicodeScalars.count <= 2000 else {
                     throw APIError.validation("note", "note must be a string of at most 2,000 characters")
                 }
                 noteValue = s
@@ -305,8 +308,9 @@ struct API: Sendable {
         if let body = try await Body.optionalJSON(request, limit: limits.maxSmallBodyBytes) {
             guard let object = body.objectValue else { throw APIError.validation("", "the body must be a JSON object") }
             if let raw = object["as_of"], !raw.isNull {
-                guard let text = raw.stringValue, let t = UTCTime.parseISO8601(text) else {
-                    throw APIError.validation("as_of", "as_of must be an ISO-8601 UTC time")
+                guard let text = raw.stringValue, let t = APITime.parse(text) else {
+                    throw APIError.validation(
+                        "as_of", "as_of must be an ISO-8601 UTC time, \(APITime.rangeDescription)")
                 }
                 requestedAsOf = t
             }

@@ -20,8 +20,9 @@ struct QueryParameters {
 
     func time(_ name: String) throws(APIError) -> Int64? {
         guard let text = string(name) else { return nil }
-        guard let us = UTCTime.parseISO8601(text) else {
-            throw .invalidParameter(name, "\(name) must be an ISO-8601 UTC time such as 2025-11-17T14:30:00Z")
+        guard let us = APITime.parse(text) else {
+            throw .invalidParameter(
+                name, "\(name) must be an ISO-8601 UTC time such as 2025-11-17T14:30:00Z, \(APITime.rangeDescription)")
         }
         return us
     }
@@ -61,6 +62,23 @@ struct QueryParameters {
     }
 }
 
+/// The instants the API takes (query times, metric timestamps, `as_of` in bodies): ISO-8601 with a
+/// UTC offset, from 1970-01-01T00:00:00Z up to (not including) 9999-01-01T00:00:00Z. The margins
+/// keep every instant the service derives from one (windows reaching back up to 100 years, the
+/// ends of budget periods and report weeks) a four-digit year that RFC 3339 can write.
+enum APITime {
+    static let earliest: Int64 = 0
+    static let latest: Int64 = UTCTime.parseISO8601("9999-01-01T00:00:00Z")!
+    static let rangeDescription = "from 1970-01-01T00:00:00Z to before 9999-01-01T00:00:00Z"
+
+    static func parse(_ text: some StringProtocol) -> Int64? {
+        guard let us = UTCTime.parseISO8601(text), contains(us) else { return nil }
+        return us
+    }
+
+    static func contains(_ us: Int64) -> Bool { us >= earliest && us < latest }
+}
+
 extension String {
     var removingPercentEncoding: String? {
         guard contains("%") || contains("+") else { return self }
@@ -95,20 +113,33 @@ private func hexValue(_ c: UInt8) -> UInt8? {
 /// Reads and validates the JSON body of a request.
 enum Body {
     static func json(_ request: Request, limit: Int) async throws -> JSONValue {
-        let buffer = try await request.body.collect(upTo: limit)
-        let bytes = buffer.readableBytesView
-        do {
-            return try JSONParser.parse(Array(bytes))
-        } catch {
-            throw APIError.invalidBody("the body is not valid JSON: \(error)")
-        }
+        try parse(await collect(request, limit: limit))
     }
 
     static func optionalJSON(_ request: Request, limit: Int) async throws -> JSONValue? {
-        let buffer = try await request.body.collect(upTo: limit)
+        let buffer = try await collect(request, limit: limit)
         if buffer.readableBytes == 0 { return nil }
+        return try parse(buffer)
+    }
+
+    /// The body, or 413 `payload_too_large` as soon as it passes `limit` bytes (without reading
+    /// the rest). `RequestBody.collect(upTo:)` would throw an error the envelope turns into a 500.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for try await chunk in request.body {
+            guard chunk.readableBytes <= limit - buffer.readableBytes else {
+                throw APIError(
+                    .contentTooLarge, "payload_too_large", "the request body is larger than \(limit) bytes")
+            }
+            var chunk = chunk
+            buffer.writeBuffer(&chunk)
+        }
+        return buffer
+    }
+
+    private static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
         do {
-            return try JSONParser.parse(Array(buffer.readableBytesView))
+            return try JSONParser.parse(buffer.readableBytesView)
         } catch {
             throw APIError.invalidBody("the body is not valid JSON: \(error)")
         }
@@ -118,17 +149,30 @@ enum Body {
 /// Validation of one metric of `POST /metrics` (§2 Metrics table).
 enum MetricValidation {
     static let operationCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789_.-".utf8)
+    /// The most tokens one metric may count (`tokens_used`, `input_tokens`, `output_tokens`): token
+    /// sums over any set of metrics then stay far inside Int64 (overflowing would take 9.2 billion
+    /// metrics at the maximum).
+    static let maximumTokens: Int64 = 1_000_000_000
+    /// The longest execution time one metric may report (about 31.7 years), so sums, variances and
+    /// regressions over execution times stay finite.
+    static let maximumExecutionTimeMs = 1e12
+    /// The fleet's all-time spend, in nano-dollars, that stored metrics may reach (about $4.6 billion):
+    /// every cost sum the service makes (budget periods, windows, roles, the fleet) is a part of it,
+    /// so none can overflow.
+    static let maximumFleetCostNanos = Int64.max / 2
 
     static func fail(_ field: String, _ message: String) -> IngestionError {
         .validation(field: field, message: message)
     }
 
-    /// A non-negative JSON integer (`5.0` is accepted as 5).
-    static func count(_ value: JSONValue?, _ field: String) throws(IngestionError) -> Int64? {
+    /// A non-negative JSON integer (`5.0` is accepted as 5), at most `maximum`.
+    static func count(_ value: JSONValue?, _ field: String, maximum: Int64 = Int64.max) throws(IngestionError) -> Int64?
+    {
         guard let value, !value.isNull else { return nil }
         if case .bool = value { throw fail(field, "\(field) must be an integer") }
         guard let i = value.int64Value else { throw fail(field, "\(field) must be an integer") }
         guard i >= 0 else { throw fail(field, "\(field) must not be negative") }
+        guard i <= maximum else { throw fail(field, "\(field) must be at most \(maximum)") }
         return i
     }
 
@@ -149,7 +193,7 @@ enum MetricValidation {
             guard let m = value.objectValue else { throw fail("", "a metric must be a JSON object") }
             var eventID: String?
             if let raw = m["event_id"], !raw.isNull {
-                guard let s = raw.stringValue, !s.isEmpty, s.count <= 128, s.utf8.count <= 255 else {
+                guard let s = raw.stringValue, !s.isEmpty, s.unicodeScalars.count <= 128, s.utf8.count <= 255 else {
                     throw fail("event_id", "event_id must be a string of 1 to 128 characters")
                 }
                 eventID = s
@@ -165,8 +209,9 @@ enum MetricValidation {
             guard (1...64).contains(op.utf8.count), op.utf8.allSatisfy({ operationCharacters.contains($0) }) else {
                 throw fail("operation_type", "operation_type must be 1-64 characters of a-z, 0-9, _, . and -")
             }
-            guard let tsText = m["timestamp"]?.stringValue, let ts = UTCTime.parseISO8601(tsText) else {
-                throw fail("timestamp", "timestamp must be an ISO-8601 time with a UTC offset")
+            guard let tsText = m["timestamp"]?.stringValue, let ts = APITime.parse(tsText) else {
+                throw fail(
+                    "timestamp", "timestamp must be an ISO-8601 time with a UTC offset, \(APITime.rangeDescription)")
             }
             guard ts <= now + 5 * UTCTime.microsecondsPerMinute else {
                 throw fail("timestamp", "timestamp is more than 5 minutes in the future")
@@ -175,19 +220,23 @@ enum MetricValidation {
                 throw fail("execution_time_ms", "execution_time_ms is required")
             }
             guard exec >= 0 else { throw fail("execution_time_ms", "execution_time_ms must not be negative") }
+            guard exec <= maximumExecutionTimeMs else {
+                throw fail("execution_time_ms", "execution_time_ms must be at most 1e12 (about 31.7 years)")
+            }
             let tokens: Int64
             if let raw = m["tokens_used"] {
-                guard let t = try count(raw, "tokens_used") else {
+                guard let t = try count(raw, "tokens_used", maximum: maximumTokens) else {
                     throw fail("tokens_used", "tokens_used must be an integer")
                 }
                 tokens = t
             } else {
-                let input = try count(m["input_tokens"], "input_tokens")
-                let output = try count(m["output_tokens"], "output_tokens")
+                let input = try count(m["input_tokens"], "input_tokens", maximum: maximumTokens)
+                let output = try count(m["output_tokens"], "output_tokens", maximum: maximumTokens)
                 guard input != nil || output != nil else { throw fail("tokens_used", "tokens_used is required") }
-                let (sum, overflow) = (input ?? 0).addingReportingOverflow(output ?? 0)
-                guard !overflow else { throw fail("tokens_used", "tokens_used is too large") }
-                tokens = sum
+                tokens = (input ?? 0) + (output ?? 0)
+                guard tokens <= maximumTokens else {
+                    throw fail("tokens_used", "input_tokens + output_tokens must be at most \(maximumTokens)")
+                }
             }
             let apiCalls = try count(m["api_calls"], "api_calls") ?? 1
             guard let success = m["success"]?.boolValue else { throw fail("success", "success must be true or false") }
@@ -203,7 +252,7 @@ enum MetricValidation {
             }
             var errorMessage: String?
             if let raw = m["error_message"], !raw.isNull {
-                guard let s = raw.stringValue, s.count <= 2000 else {
+                guard let s = raw.stringValue, s.unicodeScalars.count <= 2000 else {
                     throw fail("error_message", "error_message must be a string of at most 2,000 characters")
                 }
                 errorMessage = s
@@ -214,6 +263,31 @@ enum MetricValidation {
                     agentID: agentID, operationType: op, timestamp: ts, executionTimeMs: exec, tokensUsed: tokens,
                     apiCalls: apiCalls, success: success, qualityScore: quality, costNanos: nanos,
                     errorMessage: errorMessage))
+        }
+    }
+}
+
+extension MetricValidation {
+    /// Rejects (`cost_usd`, 422) each valid submission that would take the fleet's all-time spend
+    /// over `maximumFleetCostNanos`. Runs in the writer against its state, which includes every
+    /// earlier request, so concurrent requests cannot pass the bound together.
+    static func withinFleetSpend(
+        _ items: [Result<Ingestion.MetricSubmission, IngestionError>], state: IngestionState
+    ) -> [Result<Ingestion.MetricSubmission, IngestionError>] {
+        var total: Int64 = 0
+        for spend in state.spend.values {
+            let (sum, overflow) = total.addingReportingOverflow(spend.total)
+            total = overflow ? Int64.max : sum
+        }
+        return items.map { item in
+            guard case .success(let submission) = item else { return item }
+            let (sum, overflow) = total.addingReportingOverflow(submission.metric.costNanos)
+            guard !overflow, sum <= maximumFleetCostNanos else {
+                return .failure(
+                    fail("cost_usd", "cost_usd would take the fleet's total spend over the service's limit"))
+            }
+            total = sum
+            return item
         }
     }
 }

@@ -13,7 +13,7 @@ extension API {
                 throw APIError.validation(key, "unknown field \(key); the body takes only as_of")
             }
             if let raw = object["as_of"], !raw.isNull {
-                guard let text = raw.stringValue, let t = UTCTime.parseISO8601(text) else {
+                guard let text = raw.stringValue, let t = APITime.parse(text) else {
                     throw APIError.validation("as_of", "as_of must be an ISO-8601 UTC time")
                 }
                 asOf = t
