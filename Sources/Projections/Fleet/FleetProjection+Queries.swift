@@ -139,10 +139,14 @@ extension FleetProjection {
             return lo - 1
         }
         if operation == nil {
-            // Whole hours from the rollups (an hour never straddles a bucket), edges raw.
+            // Whole hours from the rollups (an hour never straddles a bucket), edges raw. Pieces
+            // come in time order, so the bucket index only moves forward.
             for id in agentFilter ?? metrics.series.keys.sorted() {
+                var b = 0
                 metrics.series[id]?.forEachPiece(from: window.start, through: window.end) { t, piece in
-                    buckets[bucket(t)].merge(piece)
+                    if t < starts[b] { b = max(0, bucket(t)) }
+                    while b + 1 < starts.count && starts[b + 1] <= t { b += 1 }
+                    buckets[b].merge(piece)
                 }
             }
         } else {
