@@ -24,10 +24,13 @@ workers=${FUZZ_WORKERS:-1}
 binary=${METRICS_SERVICE_BIN:-.build/release/metrics-service}
 started=$(date +%s)
 
-if ! command -v schemathesis >/dev/null 2>&1; then
-    pip install --quiet schemathesis 2>/dev/null || pip install --quiet --break-system-packages schemathesis
-    hash -r
+# schemathesis from PyPI when missing (pip refuses system Pythons without --break-system-packages).
+if ! python3 -c 'import schemathesis' 2>/dev/null; then
+    python3 -m pip install --quiet schemathesis 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages schemathesis
 fi
+# Run as a module: pip may put the `schemathesis` script in a directory that is not on PATH.
+st() { python3 -m schemathesis.cli "$@"; }
 if [ ! -x "$binary" ]; then
     if [ -n "${METRICS_SERVICE_BIN:-}" ]; then
         echo "fuzz-api: METRICS_SERVICE_BIN=$binary is not an executable" >&2
@@ -82,7 +85,7 @@ set +e
 # An empty config file: nothing from a schemathesis.toml elsewhere changes the run.
 printf '' >"$work/schemathesis.toml"
 # It runs in the temporary directory, where it keeps its state (.schemathesis/).
-(cd "$work" && schemathesis --config-file "$work/schemathesis.toml" run "$base/openapi.json" \
+(cd "$work" && st --config-file "$work/schemathesis.toml" run "$base/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "$max_examples" --seed "$seed" --generation-database none \
