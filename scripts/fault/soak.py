@@ -33,6 +33,7 @@ class Counters:
         self.acks = 0
         self.errors = 0
         self.samples = []
+        self.latency = {}  # endpoint -> [count, total seconds, max seconds] (reads)
 
     def add(self, name, n=1):
         with self.lock:
@@ -115,9 +116,17 @@ def reader(index, args, counters, stop):
                 "/metrics",
             ]
         )
+        began = time.monotonic()
         status, _ = client.call("GET", path)
+        took = time.monotonic() - began
         if status == 200:
             counters.add("reads")
+        name = path.split("?")[0].rstrip("0123456789")
+        with counters.lock:
+            entry = counters.latency.setdefault(name, [0, 0.0, 0.0])
+            entry[0] += 1
+            entry[1] += took
+            entry[2] = max(entry[2], took)
 
 
 def writer(index, args, counters, stop):
@@ -269,6 +278,10 @@ def main():
             "anon_mib": [mib(tail[0]["anon_kib"]), mib(tail[-1]["anon_kib"])],
             "anon_max_mib": mib(max(s["anon_kib"] for s in tail)),
         }
+    summary["slowest_reads_ms"] = {
+        name: {"n": n, "mean": round(total / n * 1000, 1), "max": round(worst * 1000, 1)}
+        for name, (n, total, worst) in sorted(counters.latency.items(), key=lambda kv: -kv[1][1] / kv[1][0])[:6]
+    }
     for sample in counters.samples[:10]:
         print(f"error: {sample}", file=sys.stderr)
     print("SOAK " + json.dumps(summary), flush=True)
