@@ -116,7 +116,7 @@ enum OpenAPIDocument {
 
     static func operationID(_ route: RouteTable.Route) -> String {
         let words = route.path.split(separator: "/").filter { !$0.hasPrefix("{") && $0 != "api" && $0 != "v1" }
-        return route.method.rawValue.lowercased()
+        return route.method.rawValue.lowercased() + "_"
             + words.map { $0.replacingOccurrences(of: "-", with: "_") }.joined(separator: "_")
             + (route.path.hasSuffix("}") ? "_by_id" : "")
     }

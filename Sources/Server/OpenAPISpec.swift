@@ -51,8 +51,8 @@ enum OpenAPISpec {
           "POST /api/v1/agents": {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentInput"}, "example": {"name": "coder", "role": "developer"}}}},
             "responses": {
-              "200": {"description": "The same agent was registered before with identical fields", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentEnvelope"}}}},
-              "201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentEnvelope"}}}},
+              "200": {"description": "The same agent was registered before with identical fields", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentEnvelope"}}}, "links": {"GetAgent": {"$ref": "#/components/links/GetAgent"}, "SetBudget": {"$ref": "#/components/links/SetBudget"}, "AgentSummary": {"$ref": "#/components/links/AgentSummary"}, "RoleSummary": {"$ref": "#/components/links/RoleSummary"}}},
+              "201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AgentEnvelope"}}}, "links": {"GetAgent": {"$ref": "#/components/links/GetAgent"}, "SetBudget": {"$ref": "#/components/links/SetBudget"}, "AgentSummary": {"$ref": "#/components/links/AgentSummary"}, "RoleSummary": {"$ref": "#/components/links/RoleSummary"}}},
               "400": {"$ref": "#/components/responses/InvalidBody"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "409": {"$ref": "#/components/responses/Conflict"},
@@ -74,7 +74,7 @@ enum OpenAPISpec {
           "PUT /api/v1/agents/{id}/budget": {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BudgetInput"}, "example": {"total_budget_usd": 30.0, "warning_threshold_percent": 80, "critical_threshold_percent": 100, "period": "monthly"}}}},
             "responses": {
-              "200": {"description": "The budget status after the change", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BudgetEnvelope"}}}},
+              "200": {"description": "The budget status after the change", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BudgetEnvelope"}}}, "links": {"GetBudget": {"$ref": "#/components/links/GetBudget"}}},
               "400": {"$ref": "#/components/responses/BadRequest"},
               "401": {"$ref": "#/components/responses/Unauthorized"},
               "404": {"$ref": "#/components/responses/NotFound"},
@@ -382,6 +382,13 @@ enum OpenAPISpec {
         {
           "securitySchemes": {
             "apiKey": {"type": "http", "scheme": "bearer", "description": "Required when the service runs with API keys (read or write scope)"}
+          },
+          "links": {
+            "GetAgent": {"operationId": "get_agents_by_id", "parameters": {"id": "$response.body#/data/id"}},
+            "SetBudget": {"operationId": "put_agents_budget", "parameters": {"id": "$response.body#/data/id"}},
+            "AgentSummary": {"operationId": "get_metrics_aggregate_by_agent_by_id", "parameters": {"agent_id": "$response.body#/data/id"}},
+            "RoleSummary": {"operationId": "get_metrics_aggregate_by_role_by_id", "parameters": {"role": "$response.body#/data/role"}},
+            "GetBudget": {"operationId": "get_agents_budget", "parameters": {"id": "$response.body#/data/agent_id"}}
           },
           "headers": {
             "ETag": {"description": "A hash of the body; send it back in If-None-Match", "required": true, "schema": {"type": "string"}}
