@@ -304,7 +304,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             return error
         }
         return EventLogError.storageFull(
-            operation: operation, code: ENOSPC, message: "No space left on device (a short write)")
+            operation: operation, code: ENOSPC, message: "No space left on device, a short write")
     }
 
     /// Puts the state back to the log's head: the copy taken before the group when there is
