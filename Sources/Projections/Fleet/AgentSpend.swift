@@ -51,13 +51,5 @@ public struct AgentSpend: Sendable, Equatable {
         return sum(fromDay: first, toDay: end)
     }
 
-    private func lowerBound(_ day: Int64) -> Int {
-        var lo = 0
-        var hi = days.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if days[mid] < day { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    private func lowerBound(_ day: Int64) -> Int { days.lowerBound(day) }
 }

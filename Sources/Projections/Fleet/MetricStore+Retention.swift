@@ -34,15 +34,7 @@ public struct HourlyRollup: Sendable, Equatable {
         }
     }
 
-    static func lowerBound(_ values: [Int64], _ t: Int64) -> Int {
-        var lo = 0
-        var hi = values.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if values[mid] < t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    static func lowerBound(_ values: [Int64], _ t: Int64) -> Int { values.lowerBound(t) }
 }
 
 extension AgentMetricSeries {

@@ -92,15 +92,7 @@ public struct AgentMetricSeries: Sendable {
     }
 
     /// First rollup index whose hour is ≥ `t`.
-    func hourLowerBound(_ t: Int64) -> Int {
-        var lo = 0
-        var hi = hourStarts.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if hourStarts[mid] < t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    func hourLowerBound(_ t: Int64) -> Int { hourStarts.lowerBound(t) }
 
     /// Visits the totals of `[start, end]` in pieces: whole hours from the rollups, the partial
     /// hours at the edges from the raw columns (each piece with the instant it starts at).
@@ -170,15 +162,7 @@ public struct AgentMetricSeries: Sendable {
     }
 
     /// First index whose timestamp is ≥ `t`.
-    public func lowerBound(_ t: Int64) -> Int {
-        var lo = 0
-        var hi = timestamps.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if timestamps[mid] < t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    public func lowerBound(_ t: Int64) -> Int { timestamps.lowerBound(t) }
 
     /// The indices with `start ≤ timestamp ≤ end`.
     public func range(from start: Int64, through end: Int64) -> Range<Int> {
