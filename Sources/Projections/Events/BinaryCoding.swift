@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Appends the compact binary form of event payloads: LEB128 varints (zig-zag for signed),
 /// little-endian IEEE doubles, length-prefixed UTF-8 strings, a presence byte for optionals.
 public struct BinaryWriter: Sendable {
@@ -85,7 +87,20 @@ public struct BinaryReader {
 
     private func truncated() -> EventDecodingError { .malformed(type: type, reason: "truncated at byte \(offset)") }
 
+    @inline(__always)
     public mutating func uvarint() throws(EventDecodingError) -> UInt64 {
+        // One byte (values < 128: flags, counts, small ids) without the loop.
+        if offset < base.count {
+            let byte = base[offset]
+            if byte < 0x80 {
+                offset += 1
+                return UInt64(byte)
+            }
+        }
+        return try uvarintLoop()
+    }
+
+    private mutating func uvarintLoop() throws(EventDecodingError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -100,11 +115,13 @@ public struct BinaryReader {
         }
     }
 
+    @inline(__always)
     public mutating func varint() throws(EventDecodingError) -> Int64 {
         let raw = try uvarint()
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
+    @inline(__always)
     public mutating func double() throws(EventDecodingError) -> Double {
         guard offset + 8 <= base.count else { throw truncated() }
         let bits = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
@@ -112,6 +129,7 @@ public struct BinaryReader {
         return Double(bitPattern: bits)
     }
 
+    @inline(__always)
     public mutating func bool() throws(EventDecodingError) -> Bool {
         guard offset < base.count else { throw truncated() }
         let byte = base[offset]
@@ -120,18 +138,29 @@ public struct BinaryReader {
         return byte == 1
     }
 
+    @inline(__always)
     public mutating func string() throws(EventDecodingError) -> String {
         let length = try uvarint()
         guard length <= UInt64(base.count - offset) else { throw truncated() }
         let count = Int(length)
         let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + count])
         offset += count
-        // ASCII (operation types, names) needs no validation beyond the high bit.
         let bytes = slice.assumingMemoryBound(to: UInt8.self)
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .malformed(type: type, reason: "invalid UTF-8")
+        // Up to 15 bytes a String holds inline; longer ones are taken from the cache of recent
+        // strings when they were decoded before (operation types, agent names, error messages),
+        // which saves their allocation and their validation.
+        if count > StringCache.inlineCapacity, let cached = StringCache.shared.lookup(bytes) { return cached }
+        let text: String
+        // ASCII (operation types, names) needs no validation beyond the high bit.
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            guard let valid = String(validating: bytes, as: UTF8.self) else {
+                throw .malformed(type: type, reason: "invalid UTF-8")
+            }
+            text = valid
         }
+        if count > StringCache.inlineCapacity { StringCache.shared.insert(text, bytes) }
         return text
     }
 
@@ -156,7 +185,90 @@ public struct BinaryReader {
     }
 
     /// Fails unless every byte was consumed.
+    @inline(__always)
     public func finish() throws(EventDecodingError) {
         guard isAtEnd else { throw .malformed(type: type, reason: "\(base.count - offset) trailing bytes") }
+    }
+}
+
+/// The strings longer than a `String` holds inline that the decoder made most recently, keyed by
+/// their UTF-8 bytes: a log repeats a few operation types, names and error messages millions of
+/// times, and a hit hands out the same (immutable, reference-counted) storage instead of
+/// allocating, copying and validating the bytes again.
+///
+/// 256 slots in pairs, the pair chosen by a hash of the length and the first and last 8 bytes; a
+/// new string takes the first slot of its pair and moves the one there to the second. One thread
+/// at a time uses it (a try-lock): a decoder that finds it busy decodes as if it missed, so
+/// concurrent readers never wait for each other. Only valid UTF-8 is ever inserted, so a hit
+/// needs no validation.
+final class StringCache: @unchecked Sendable {
+    static let shared = StringCache()
+    /// Strings of up to 15 UTF-8 bytes are stored inline (no allocation): not cached.
+    static let inlineCapacity = 15
+    /// Longer strings are rarely repeated names: not cached.
+    static let maxCachedBytes = 64
+    private static let pairs = 128
+
+    private let busy = Atomic<Bool>(false)
+    /// `2 * pairs` strings, read and written only while `busy` is held.
+    private let slots: UnsafeMutablePointer<String>
+
+    private init() {
+        slots = .allocate(capacity: 2 * Self.pairs)
+        slots.initialize(repeating: "", count: 2 * Self.pairs)
+    }
+
+    /// The first slot of the pair for `bytes` (more than 15 of them).
+    @inline(__always)
+    private static func pairStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        let first = raw.loadUnaligned(as: UInt64.self)
+        let last = raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        let mixed = (first ^ (last &<< 29 | last &>> 35) ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: mixed >> 57) &* 2
+    }
+
+    @inline(__always)
+    private static func equal(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard text.utf8.count == bytes.count else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { stored in
+            // 8 bytes at a time; the last word overlaps the one before it (more than 8 bytes).
+            let a = UnsafeRawPointer(stored.baseAddress!)
+            let b = UnsafeRawPointer(bytes.baseAddress!)
+            let last = bytes.count - 8
+            var i = 0
+            while i < last {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                {
+                    return false
+                }
+                i += 8
+            }
+            return a.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+        } ?? false
+    }
+
+    /// The cached string with exactly these bytes, or nil (not cached, or the cache is busy).
+    @inline(__always)
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard bytes.count <= Self.maxCachedBytes else { return nil }
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return nil }
+        defer { busy.store(false, ordering: .releasing) }
+        let slot = Self.pairStart(bytes)
+        if Self.equal(slots[slot], bytes) { return slots[slot] }
+        if Self.equal(slots[slot + 1], bytes) { return slots[slot + 1] }
+        return nil
+    }
+
+    /// Remembers `text`, the valid UTF-8 `bytes` (more than 15 of them) just decoded.
+    func insert(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= Self.maxCachedBytes else { return }
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        defer { busy.store(false, ordering: .releasing) }
+        let slot = Self.pairStart(bytes)
+        slots[slot + 1] = slots[slot]
+        slots[slot] = text
     }
 }

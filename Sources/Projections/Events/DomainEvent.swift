@@ -73,40 +73,55 @@ public enum DomainEvent: Sendable, Equatable {
         type: UInt16, version: UInt16, payload: UnsafeRawBufferPointer
     ) throws(EventDecodingError) -> DomainEvent {
         var r = BinaryReader(payload, type: type)
-        let event: DomainEvent
         func check(_ current: UInt16) throws(EventDecodingError) {
             guard version >= 1, version <= current else { throw .unsupportedVersion(type: type, version: version) }
         }
+        // Each case finishes and returns its own value (no shared `event` variable assigned in
+        // the branches), so the decoded struct is moved into the result instead of copied.
         switch type {
         case AgentRegistered.type:
             try check(AgentRegistered.version)
-            event = .agentRegistered(try AgentRegistered(from: &r, version: version))
+            let e = try AgentRegistered(from: &r, version: version)
+            try r.finish()
+            return .agentRegistered(e)
         case BudgetSet.type:
             try check(BudgetSet.version)
-            event = .budgetSet(try BudgetSet(from: &r, version: version))
+            let e = try BudgetSet(from: &r, version: version)
+            try r.finish()
+            return .budgetSet(e)
         case MetricRecorded.type:
             try check(MetricRecorded.version)
-            event = .metricRecorded(try MetricRecorded(from: &r, version: version))
+            let e = try MetricRecorded.decode(from: &r, version: version)
+            try r.finish()
+            return .metricRecorded(e)
         case AlertRaised.type:
             try check(AlertRaised.version)
-            event = .alertRaised(try AlertRaised(from: &r, version: version))
+            let e = try AlertRaised(from: &r, version: version)
+            try r.finish()
+            return .alertRaised(e)
         case AlertAcknowledged.type:
             try check(AlertAcknowledged.version)
-            event = .alertAcknowledged(try AlertAcknowledged(from: &r, version: version))
+            let e = try AlertAcknowledged(from: &r, version: version)
+            try r.finish()
+            return .alertAcknowledged(e)
         case AlertResolved.type:
             try check(AlertResolved.version)
-            event = .alertResolved(try AlertResolved(from: &r, version: version))
+            let e = try AlertResolved(from: &r, version: version)
+            try r.finish()
+            return .alertResolved(e)
         case RulesChanged.type:
             try check(RulesChanged.version)
-            event = .rulesChanged(try RulesChanged(from: &r, version: version))
+            let e = try RulesChanged(from: &r, version: version)
+            try r.finish()
+            return .rulesChanged(e)
         case RetentionApplied.type:
             try check(RetentionApplied.version)
-            event = .retentionApplied(try RetentionApplied(from: &r, version: version))
+            let e = try RetentionApplied(from: &r, version: version)
+            try r.finish()
+            return .retentionApplied(e)
         default:
             throw .unknownType(type)
         }
-        try r.finish()
-        return event
     }
 
     /// Decodes a payload held in an array.

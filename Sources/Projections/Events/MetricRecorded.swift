@@ -46,16 +46,23 @@ public struct MetricRecorded: Sendable, Equatable {
         w.optional(errorMessage) { $0.string($1) }
     }
 
-    init(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) {
-        agentID = try r.varint()
-        operationType = try r.string()
-        timestamp = try r.varint()
-        executionTimeMs = try r.double()
-        tokensUsed = try r.varint()
-        apiCalls = try r.varint()
-        success = try r.bool()
-        qualityScore = try r.optional { r throws(EventDecodingError) in try r.double() }
-        costNanos = try r.varint()
-        errorMessage = try r.optional { r throws(EventDecodingError) in try r.string() }
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> MetricRecorded {
+        // Every field into a local first, then one initialization: assigning `self`'s fields one
+        // by one between throwing reads made the compiler copy the finished value (retaining its
+        // strings) and destroy the original.
+        let agentID = try r.varint()
+        let operationType = try r.string()
+        let timestamp = try r.varint()
+        let executionTimeMs = try r.double()
+        let tokensUsed = try r.varint()
+        let apiCalls = try r.varint()
+        let success = try r.bool()
+        let qualityScore = try r.bool() ? try r.double() : nil
+        let costNanos = try r.varint()
+        let errorMessage = try r.bool() ? try r.string() : nil
+        return MetricRecorded(
+            agentID: agentID, operationType: operationType, timestamp: timestamp, executionTimeMs: executionTimeMs,
+            tokensUsed: tokensUsed, apiCalls: apiCalls, success: success, qualityScore: qualityScore,
+            costNanos: costNanos, errorMessage: errorMessage)
     }
 }
