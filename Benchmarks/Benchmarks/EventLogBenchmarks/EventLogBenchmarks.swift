@@ -165,6 +165,10 @@ let benchmarks: @Sendable () -> Void = {
     } teardown: {
         rebuildLog.destroy()
     }
+
+    // MARK: The replay tool over 1,000,000 metrics (ReplayBenchmarks.swift)
+
+    replayBenchmarks()
 }
 
 /// A durable-append benchmark: a fresh log in a temporary directory, one writer, `appendsPerIteration`
