@@ -116,3 +116,28 @@ struct BinaryCodingTests {
         }
     }
 }
+
+@Suite("MetricRecorded payload")
+struct MetricRecordedPayloadTests {
+    @Test("MetricRecorded.decode sets every stored property")
+    func everyProperty() throws {
+        // decode builds the value field by field: a new stored property must be added there too.
+        let metric = MetricRecorded(
+            agentID: 42, operationType: "structured_data_extraction", timestamp: 1_767_225_600_123_456,
+            executionTimeMs: 1234.5, tokensUsed: 56_789, apiCalls: 3, success: false, qualityScore: 77.25,
+            costNanos: 123_456_789, errorMessage: "upstream rate limit exceeded (429)")
+        #expect(Mirror(reflecting: metric).children.count == 10)
+        for sample in [
+            metric,
+            MetricRecorded(
+                agentID: -1, operationType: "x", timestamp: 0, executionTimeMs: 0, tokensUsed: 0, success: true,
+                qualityScore: nil, costNanos: 0),
+        ] {
+            let payload = DomainEvent.metricRecorded(sample).encodedPayload()
+            for _ in 0..<3 {
+                let decoded = try DomainEvent.decode(type: MetricRecorded.type, version: 1, payload: payload)
+                #expect(decoded == .metricRecorded(sample))
+            }
+        }
+    }
+}
