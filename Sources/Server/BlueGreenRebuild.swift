@@ -27,7 +27,7 @@ extension FleetService {
         let identical = try swapProjection { live in
             // Catch up with what was committed during the fold; `onCommit` cannot run while the
             // lock is held, so nothing is missed or applied twice.
-            fresh = try Self.fold(log: log, into: fresh)
+            try Self.fold(log: log, into: &fresh)
             let same = fresh.snapshotBytes() == live.snapshotBytes()
             live = fresh
             return same

@@ -51,7 +51,7 @@ public final class FleetService: Sendable {
             onCommit: { first, _ in
                 projection.state.withLock { state in
                     do {
-                        state = try Self.fold(log: log, into: state, from: first)
+                        try Self.fold(log: log, into: &state, from: first)
                     } catch {
                         logger.critical("projection could not fold committed events", metadata: ["error": "\(error)"])
                     }
@@ -65,13 +65,22 @@ public final class FleetService: Sendable {
         log: EventLog, into projection: FleetProjection, from: UInt64 = 1, policy: UnknownEventPolicy = .skip
     ) throws -> FleetProjection {
         var projection = projection
+        try fold(log: log, into: &projection, from: from, policy: policy)
+        return projection
+    }
+
+    /// Folds in place: the live projection is never copied (a copy would duplicate every metric
+    /// column on its first append). Events folded before an error stay folded; the next fold
+    /// continues after them.
+    public static func fold(
+        log: EventLog, into projection: inout FleetProjection, from: UInt64 = 1, policy: UnknownEventPolicy = .skip
+    ) throws {
         try log.forEach(from: max(from, projection.sequence + 1)) { record in
             try projection.apply(
                 type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
                 sequence: record.sequence,
                 policy: policy)
         }
-        return projection
     }
 
     /// The name of the projection checkpoint in the log's snapshot database.
