@@ -1,6 +1,7 @@
 import CoreMetrics
 import Hummingbird
 import Prometheus
+import Synchronization
 
 /// The service's own metrics in Prometheus exposition: requests by route and status, request
 /// durations, events appended, the log head, projection lag. Uses its own registry (no global
@@ -31,13 +32,36 @@ public final class ServiceMetrics: Sendable {
         alertsActive = CoreMetrics.Gauge(label: "alerts_active", factory: factory)
     }
 
+    /// The counter and timer of one (route, method, status), made once: making them per request
+    /// costs a registry lookup under its lock and the label strings every time.
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+    private let requestHandles = Mutex<[RequestKey: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        let dimensions = [("route", route), ("method", method), ("status", String(status))]
-        CoreMetrics.Counter(label: "http_requests_total", dimensions: dimensions, factory: factory).increment()
-        CoreMetrics.Timer(
-            label: "http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory
-        )
-        .recordInterval(duration)
+        let key = RequestKey(route: route, method: method, status: status)
+        let handles =
+            requestHandles.withLock { $0[key] }
+            ?? requestHandles.withLock { cache in
+                if let made = cache[key] { return made }
+                let made = (
+                    CoreMetrics.Counter(
+                        label: "http_requests_total",
+                        dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory
+                    ),
+                    CoreMetrics.Timer(
+                        label: "http_request_duration_seconds", dimensions: [("route", route), ("method", method)],
+                        factory: factory)
+                )
+                // Methods are client-chosen tokens: keep the cache bounded.
+                if cache.count < 1_000 { cache[key] = made }
+                return made
+            }
+        handles.0.increment()
+        handles.1.recordInterval(duration)
     }
 
     /// The exposition text, with the log and projection gauges read now.
