@@ -76,7 +76,9 @@ public func buildApplication(
     service: FleetService, configuration: ServiceConfiguration, logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(service: service, limits: configuration.limits)
-    var services: [any Service] = [EventLogService(service: service, logger: logger)]
+    var services: [any Service] = [
+        EventLogService(service: service, logger: logger), ProjectionTailer(service: service, logger: logger),
+    ]
     if configuration.scheduler {
         services.append(EvaluationScheduler(service: service, logger: logger))
     }
