@@ -163,7 +163,9 @@ struct ReplayVerify: ParsableCommand {
                 writeOut(
                     JSONValue.object([
                         "head": .int(Int64(report.head)), "records_checked": .int(Int64(report.recordsChecked)),
-                        "event_ids_checked": .int(Int64(report.eventIDsChecked)), "clean": .bool(report.isClean),
+                        "event_ids_checked": .int(Int64(report.eventIDsChecked)),
+                        "archived_events_checked": .int(Int64(report.archivedEventsChecked)),
+                        "clean": .bool(report.isClean),
                         "damaged_sequences": .array(report.damagedSequences.map { .int(Int64($0)) }),
                         "problems": .array(
                             report.problems.map {
@@ -177,10 +179,15 @@ struct ReplayVerify: ParsableCommand {
             case .text:
                 writeOut(
                     "checked events 1–\(report.head) of \(data.dataDirectory): \(report.recordsChecked) records, "
-                        + "\(report.eventIDsChecked) event ids")
+                        + "\(report.eventIDsChecked) event ids"
+                        + (report.archivedEventsChecked > 0
+                            ? ", \(report.archivedEventsChecked) events removed by retention found in their archives"
+                            : ""))
                 writeOut(report.checkpoint)
                 if report.isClean {
-                    writeOut("ok: every checksum holds, the sequences are gapless and every event decodes")
+                    writeOut(
+                        "ok: every checksum holds, the sequences are gapless (with the retention archives) and every "
+                            + "event decodes")
                 } else {
                     writeOut("DAMAGED: \(report.problems.count) problem(s)")
                     for problem in report.problems { writeOut("  \(problem)") }
