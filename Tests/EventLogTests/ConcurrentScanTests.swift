@@ -1,0 +1,58 @@
+import EventLog
+import Foundation
+import Testing
+
+@Suite("Concurrent scan")
+struct ConcurrentScanTests {
+    @Test("partitions cover every event once, in order within each, also across retention gaps")
+    func coversEveryEventOnce() async throws {
+        let directory = TemporaryDirectory("concurrent-scan")
+        defer { directory.cleanup() }
+        let log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
+        defer { log.close() }
+        let writer = try makeWriter(log)
+        defer { writer.shutdown() }
+        _ = try await writer.append((0..<2_500).map { sampleEvent($0, id: $0 % 3 == 0 ? "e\($0)" : nil) })
+        let all = try allRecords(log).map(\.sequence)
+
+        func scan(_ partitions: Int, from: UInt64 = 1, through: UInt64) throws -> [[UInt64]] {
+            try log.concurrentScan(
+                from: from, through: through, partitions: partitions, batchSize: 97, initial: { [UInt64]() }
+            ) { seen, record in seen.append(record.sequence) }
+        }
+        for partitions in [1, 2, 3, 8] {
+            let parts = try scan(partitions, through: log.head)
+            #expect(parts.count == partitions)
+            #expect(parts.flatMap { $0 } == all, "partitions \(partitions)")
+        }
+        #expect(try scan(4, from: 1_001, through: 1_010).flatMap { $0 } == Array(1_001...1_010))
+        #expect(try scan(16, from: 5, through: 7).count == 3)
+        #expect(try scan(2, from: 10, through: 9).isEmpty)
+
+        // Remove every other event of 1…2,000 (as retention does below its marker).
+        let removed = (1...2_000).filter { $0 % 2 == 0 }.map(UInt64.init)
+        try await writer.removeEvents(removed, horizon: 2_001)
+        let kept = try allRecords(log).map(\.sequence)
+        #expect(kept.count == 2_500 - 1_000)
+        for partitions in [2, 3, 7] {
+            #expect(try scan(partitions, through: log.head).flatMap { $0 } == kept, "partitions \(partitions)")
+        }
+    }
+
+    @Test("an error in any partition stops the scan and is thrown")
+    func damageIsReported() async throws {
+        let directory = TemporaryDirectory("concurrent-scan")
+        defer { directory.cleanup() }
+        let log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
+        defer { log.close() }
+        let writer = try makeWriter(log)
+        defer { writer.shutdown() }
+        _ = try await writer.append((0..<100).map { sampleEvent($0) })
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            _ = try log.concurrentScan(through: 100, partitions: 2, initial: { 0 }) { _, record in
+                if record.sequence == 77 { throw Stop() }
+            }
+        }
+    }
+}
