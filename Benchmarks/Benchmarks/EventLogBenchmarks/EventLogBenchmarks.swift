@@ -105,6 +105,43 @@ let benchmarks: @Sendable () -> Void = {
         scanLog.destroy()
     }
 
+    // The same scan and decode over both cores: `concurrentScan` splits the log into two
+    // contiguous ranges, each read and decoded on its own thread in its own read transactions.
+    let parallelScanLog = LogSlot()
+    Benchmark(
+        "ScanDecode.1M.2partitions",
+        configuration: .init(
+            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+            scalingFactor: .mega,
+            maxDuration: .seconds(20),
+            maxIterations: 30,
+            thresholds: Tolerance.inMemory
+        )
+    ) { benchmark in
+        guard let fixture = parallelScanLog.current else { return benchmark.error("no log") }
+        do {
+            // Each partition decodes with its own string cache (a shared one would make the two
+            // threads take turns at its lock and share the strings' reference counts).
+            let counts = try fixture.log.concurrentScan(
+                through: fixture.log.head, partitions: 2, initial: { (metrics: 0, cache: StringCache()) }
+            ) { state, record in
+                let event = try DomainEvent.decode(
+                    type: record.type, version: record.schemaVersion, payload: record.payload, cache: state.cache)
+                if case .metricRecorded = event { state.metrics += 1 }
+            }
+            let metrics = counts.reduce(0) { $0 + $1.metrics }
+            guard metrics == benchmark.scaledIterations.count else {
+                return benchmark.error("decoded \(metrics) metrics, expected \(benchmark.scaledIterations.count)")
+            }
+        } catch {
+            benchmark.error("scan failed: \(error)")
+        }
+    } setup: {
+        parallelScanLog.current = try await TemporaryLog.prefilled(metricEvents: Workload.prefilledEvents)
+    } teardown: {
+        parallelScanLog.destroy()
+    }
+
     // The log's share of ScanDecode.1M and Rebuild.FleetProjection.1M: the same scan (checksums
     // verified), no decoding.
     let rawScanLog = LogSlot()

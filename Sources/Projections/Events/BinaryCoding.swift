@@ -77,10 +77,16 @@ public struct BinaryReader {
     private let base: UnsafeRawBufferPointer
     private var offset = 0
     private let type: UInt16
+    // Readers live within one decode call; the cache outlives them (no reference counting).
+    private unowned(unsafe) let cache: StringCache?
 
-    public init(_ bytes: UnsafeRawBufferPointer, type: UInt16) {
+    /// A reader of `bytes`; strings longer than 15 bytes come from `cache` (nil: the shared one)
+    /// when it holds them. The reader does not retain `cache`: the caller keeps it alive while the
+    /// reader is used.
+    public init(_ bytes: UnsafeRawBufferPointer, type: UInt16, cache: StringCache? = nil) {
         self.base = bytes
         self.type = type
+        self.cache = cache
     }
 
     public var isAtEnd: Bool { offset == base.count }
@@ -149,7 +155,8 @@ public struct BinaryReader {
         // Up to 15 bytes a String holds inline; longer ones are taken from the cache of recent
         // strings when they were decoded before (operation types, agent names, error messages),
         // which saves their allocation and their validation.
-        if count > StringCache.inlineCapacity, let cached = StringCache.shared.lookup(bytes) { return cached }
+        let cache = count > StringCache.inlineCapacity ? (self.cache ?? StringCache.shared) : nil
+        if let cache, let cached = cache.lookup(bytes) { return cached }
         let text: String
         // ASCII (operation types, names) needs no validation beyond the high bit.
         if bytes.allSatisfy({ $0 < 0x80 }) {
@@ -160,7 +167,7 @@ public struct BinaryReader {
             }
             text = valid
         }
-        if count > StringCache.inlineCapacity { StringCache.shared.insert(text, bytes) }
+        cache?.insert(text, bytes)
         return text
     }
 
@@ -200,9 +207,11 @@ public struct BinaryReader {
 /// new string takes the first slot of its pair and moves the one there to the second. One thread
 /// at a time uses it (a try-lock): a decoder that finds it busy decodes as if it missed, so
 /// concurrent readers never wait for each other. Only valid UTF-8 is ever inserted, so a hit
-/// needs no validation.
-final class StringCache: @unchecked Sendable {
-    static let shared = StringCache()
+/// needs no validation. Decoders share `shared` unless given their own: a thread that decodes in
+/// bulk beside others (a partition of a concurrent scan) should own one, so that threads neither
+/// take turns at the lock nor touch the reference counts of the same strings.
+public final class StringCache: @unchecked Sendable {
+    public static let shared = StringCache()
     /// Strings of up to 15 UTF-8 bytes are stored inline (no allocation): not cached.
     static let inlineCapacity = 15
     /// Longer strings are rarely repeated names: not cached.
@@ -213,9 +222,14 @@ final class StringCache: @unchecked Sendable {
     /// `2 * pairs` strings, read and written only while `busy` is held.
     private let slots: UnsafeMutablePointer<String>
 
-    private init() {
+    public init() {
         slots = .allocate(capacity: 2 * Self.pairs)
         slots.initialize(repeating: "", count: 2 * Self.pairs)
+    }
+
+    deinit {
+        slots.deinitialize(count: 2 * Self.pairs)
+        slots.deallocate()
     }
 
     /// The first slot of the pair for `bytes` (more than 15 of them).

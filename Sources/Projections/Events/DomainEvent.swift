@@ -68,11 +68,12 @@ public enum DomainEvent: Sendable, Equatable {
         return w.bytes
     }
 
-    /// Decodes a payload of the given type and schema version.
+    /// Decodes a payload of the given type and schema version (strings past 15 bytes through
+    /// `cache`, nil for the shared one: give each thread that decodes in bulk beside others its own).
     public static func decode(
-        type: UInt16, version: UInt16, payload: UnsafeRawBufferPointer
+        type: UInt16, version: UInt16, payload: UnsafeRawBufferPointer, cache: StringCache? = nil
     ) throws(EventDecodingError) -> DomainEvent {
-        var r = BinaryReader(payload, type: type)
+        var r = BinaryReader(payload, type: type, cache: cache)
         func check(_ current: UInt16) throws(EventDecodingError) {
             guard version >= 1, version <= current else { throw .unsupportedVersion(type: type, version: version) }
         }
