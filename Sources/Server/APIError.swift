@@ -10,6 +10,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var code: String
     public var message: String
     public var field: String?
+    /// The methods a 405 names in its `Allow` header.
+    var allow: String?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
         self.status = status
@@ -41,7 +43,7 @@ public struct APIError: Error, Sendable, Equatable {
     public var response: Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        if status == .methodNotAllowed { headers[.allow] = "GET, POST, PUT" }
+        if status == .methodNotAllowed { headers[.allow] = allow ?? "GET, POST, PUT" }
         return Response(
             status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serialized())))
     }
@@ -91,18 +93,18 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             switch error.status {
             case .notFound:
                 if routes.table.matchesOtherMethod(path: request.uri.path, method: request.method) {
-                    return APIError(
+                    var error = APIError(
                         .methodNotAllowed, "method_not_allowed",
-                        "\(request.method) is not allowed on \(request.uri.path)"
-                    )
-                    .response
+                        "\(request.method) is not allowed on \(request.uri.path)")
+                    error.allow = routes.table.allowHeader(path: request.uri.path)
+                    return error.response
                 }
                 return APIError.notFound("no route for \(request.method) \(request.uri.path)").response
             case .methodNotAllowed:
-                return APIError(
-                    .methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)"
-                )
-                .response
+                var error = APIError(
+                    .methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
+                error.allow = routes.table.allowHeader(path: request.uri.path)
+                return error.response
             case .contentTooLarge:
                 return APIError(.contentTooLarge, "payload_too_large", "the request body is larger than allowed")
                     .response

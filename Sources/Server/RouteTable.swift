@@ -17,13 +17,25 @@ struct RouteTable: Sendable {
 
     /// Whether a route with another method matches the path.
     func matchesOtherMethod(path: String, method: HTTPRequest.Method) -> Bool {
+        methods(matching: path).contains { $0 != method }
+    }
+
+    /// The methods of the routes whose template matches the path, as an `Allow` header value
+    /// (nil when none does).
+    func allowHeader(path: String) -> String? {
+        let methods = methods(matching: path)
+        return methods.isEmpty ? nil : methods.map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// The methods of the routes whose template matches the path, sorted, once each.
+    func methods(matching path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        return routes.contains { route in
-            guard route.method != method else { return false }
+        let matching = routes.filter { route in
             let template = route.path.split(separator: "/", omittingEmptySubsequences: true)
             guard template.count == parts.count else { return false }
             return zip(template, parts).allSatisfy { t, p in t.hasPrefix("{") || t == p }
         }
+        return Set(matching.map(\.method)).sorted { $0.rawValue < $1.rawValue }
     }
 }
 

@@ -189,6 +189,17 @@ struct EndpointTests {
                 let r = try await client.call(method, path)
                 Self.expectError(r, .methodNotAllowed, "method_not_allowed", "\(method) \(path)")
             }
+            // `Allow` names the methods the path has.
+            let allows: [(String, String)] = [
+                ("/api/v1/agents", "GET, POST"), ("/api/v1/metrics/summary", "GET"), ("/api/v1/metrics", "POST"),
+                ("/api/v1/admin/rules", "GET, PUT"), ("/api/v1/agents/1/budget", "GET, PUT"),
+                ("/api/v1/metrics/alerts/1/acknowledge", "PUT"),
+            ]
+            for (path, allow) in allows {
+                let r = try await client.call(.delete, path)
+                #expect(r.status == .methodNotAllowed, "\(path)")
+                #expect(r.headers[.allow] == allow, "\(path)")
+            }
         }
     }
 
