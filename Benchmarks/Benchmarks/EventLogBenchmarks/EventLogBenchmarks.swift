@@ -317,11 +317,21 @@ enum BenchmarkSetupError: Error {
     case unexpectedHead(UInt64)
 }
 
-/// Hands a benchmark's fixture from its setup to its body and teardown.
-final class LogSlot: Sendable {
-    private let fixture = Mutex<TemporaryLog?>(nil)
+/// A fixture a benchmark's teardown removes.
+protocol BenchmarkFixture: Sendable {
+    func destroy()
+}
 
-    var current: TemporaryLog? {
+extension TemporaryLog: BenchmarkFixture {}
+
+/// The slot of the event log benchmarks' fixtures.
+typealias LogSlot = FixtureSlot<TemporaryLog>
+
+/// Hands a benchmark's fixture from its setup to its body and teardown.
+final class FixtureSlot<Fixture: BenchmarkFixture>: Sendable {
+    private let fixture = Mutex<Fixture?>(nil)
+
+    var current: Fixture? {
         get { fixture.withLock { $0 } }
         set { fixture.withLock { $0 = newValue } }
     }

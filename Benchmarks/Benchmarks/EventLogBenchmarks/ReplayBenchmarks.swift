@@ -210,22 +210,10 @@ final class SimulatedClock: Sendable {
     }
 }
 
-/// Hands a benchmark's fixture from its setup to its body and teardown.
-final class ReplayLogSlot: Sendable {
-    private let fixture = Mutex<ReplayLog?>(nil)
+extension ReplayLog: BenchmarkFixture {}
 
-    var current: ReplayLog? {
-        get { fixture.withLock { $0 } }
-        set { fixture.withLock { $0 = newValue } }
-    }
-
-    func destroy() {
-        fixture.withLock { fixture in
-            fixture?.destroy()
-            fixture = nil
-        }
-    }
-}
+/// The slot of the replay benchmarks' fixtures.
+typealias ReplayLogSlot = FixtureSlot<ReplayLog>
 
 /// 1,000,000 metrics of 100 agents over 30 days in time order: eight operation types, roughly
 /// normal execution times around a per-agent base (so a z-score threshold of 3 leaves them
