@@ -46,3 +46,51 @@ extension EventLog {
         return try results.withLock { stored in try (0..<count).map { try stored[$0]!.get() } }
     }
 }
+
+extension EventLog {
+    /// Visits every event of `from…through` once per accumulator, each pass on its own thread in
+    /// its own short read transactions, in sequence order: for folds split by key (each pass keeps
+    /// the events of its keys), where every pass must see its events in order. The accumulators are
+    /// moved into their threads and back (never copied, so their storage stays uniquely referenced
+    /// while it grows) and come back in order. Checksums are verified by the first pass only
+    /// (unless `verify` is false): a damaged record fails the whole scan. The first error of any
+    /// pass is thrown.
+    public func concurrentPasses<Accumulator: Sendable>(
+        from: UInt64 = 1, through: UInt64, accumulators: consuming [Accumulator], batchSize: Int = 4096,
+        verify: Bool = true,
+        _ body: @Sendable (inout Accumulator, Int, EventRecordView) throws -> Void
+    ) throws -> [Accumulator] {
+        let count = accumulators.count
+        let first = max(from, 1)
+        guard through >= first, count > 0 else { return accumulators }
+        var remaining = accumulators
+        var moved = [Accumulator?](repeating: nil, count: count)
+        for index in moved.indices.reversed() { moved[index] = remaining.popLast() }
+        let slots = Mutex<[Accumulator?]>(moved)
+        let failures = Mutex<[Int: any Error]>([:])
+        DispatchQueue.concurrentPerform(iterations: count) { pass in
+            var accumulator = slots.withLock { $0[pass].take()! }
+            do {
+                var next = first
+                while next <= through {
+                    let limit = Int(min(UInt64(batchSize), through - next + 1))
+                    var passedEnd = false
+                    let after = try read(from: next, limit: limit, verify: verify && pass == 0) { record in
+                        guard record.sequence <= through else {
+                            passedEnd = true
+                            return
+                        }
+                        try body(&accumulator, pass, record)
+                    }
+                    if after == next || passedEnd { break }
+                    next = after
+                }
+            } catch {
+                failures.withLock { $0[pass] = error }
+            }
+            slots.withLock { $0[pass] = accumulator }
+        }
+        if let (_, error) = failures.withLock({ $0.min { $0.key < $1.key } }) { throw error }
+        return slots.withLock { $0.map { $0! } }
+    }
+}

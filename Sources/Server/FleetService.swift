@@ -61,10 +61,15 @@ public final class FleetService: Sendable {
 
     /// Folds the log from `from` to its head into `projection`. Events this build cannot decode
     /// are skipped and counted (`skippedEvents`), or stop the fold, as `policy` says.
+    /// A long run of events (from a start without a checkpoint, a rebuild) is folded on every core
+    /// (`SplitFold`), the few appended meanwhile in place.
     public static func fold(
-        log: EventLog, into projection: FleetProjection, from: UInt64 = 1, policy: UnknownEventPolicy = .skip
+        log: EventLog, into projection: consuming FleetProjection, from: UInt64 = 1,
+        policy: UnknownEventPolicy = .skip
     ) throws -> FleetProjection {
-        var projection = projection
+        if policy == .skip && from <= projection.sequence + 1 {
+            projection = try SplitFold.fold(log: log, consume projection, through: try log.readHead())
+        }
         try fold(log: log, into: &projection, from: from, policy: policy)
         return projection
     }

@@ -55,4 +55,57 @@ struct ConcurrentScanTests {
             }
         }
     }
+
+    @Test("passes each see every event in order, accumulators come back in order, across retention gaps")
+    func passesSeeEveryEvent() async throws {
+        let directory = TemporaryDirectory("concurrent-passes")
+        defer { directory.cleanup() }
+        let log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
+        defer { log.close() }
+        let writer = try makeWriter(log)
+        defer { writer.shutdown() }
+        _ = try await writer.append((0..<2_500).map { sampleEvent($0) })
+        func passes(_ count: Int, from: UInt64 = 1, through: UInt64) throws -> [[UInt64]] {
+            // Each pass keeps the sequences of its residue class and records its index first.
+            try log.concurrentPasses(
+                from: from, through: through, accumulators: (0..<count).map { [UInt64($0)] }, batchSize: 97
+            ) { seen, pass, record in
+                if record.sequence % UInt64(count) == UInt64(pass) { seen.append(record.sequence) }
+            }
+        }
+        let all = try allRecords(log).map(\.sequence)
+        for count in [1, 2, 3] {
+            let result = try passes(count, through: log.head)
+            #expect(result.count == count)
+            for (pass, seen) in result.enumerated() {
+                #expect(seen.first == UInt64(pass))
+                #expect(Array(seen.dropFirst()) == all.filter { $0 % UInt64(count) == UInt64(pass) })
+            }
+        }
+        #expect(try passes(2, from: 1_001, through: 1_010).map { $0.dropFirst().count } == [5, 5])
+        #expect(try passes(2, from: 10, through: 9) == [[0], [1]])
+
+        let removed = (1...2_000).filter { $0 % 2 == 0 }.map(UInt64.init)
+        try await writer.removeEvents(removed, horizon: 2_001)
+        let kept = try allRecords(log).map(\.sequence)
+        let result = try passes(2, through: log.head)
+        #expect(result.flatMap { $0.dropFirst() }.sorted() == kept)
+    }
+
+    @Test("an error in any pass is thrown")
+    func passErrorIsThrown() async throws {
+        let directory = TemporaryDirectory("concurrent-passes")
+        defer { directory.cleanup() }
+        let log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
+        defer { log.close() }
+        let writer = try makeWriter(log)
+        defer { writer.shutdown() }
+        _ = try await writer.append((0..<100).map { sampleEvent($0) })
+        struct Stop: Error, Equatable { var pass: Int }
+        #expect(throws: Stop(pass: 1)) {
+            _ = try log.concurrentPasses(through: 100, accumulators: [0, 0, 0]) { _, pass, record in
+                if pass >= 1 && record.sequence == 77 { throw Stop(pass: pass) }
+            }
+        }
+    }
 }

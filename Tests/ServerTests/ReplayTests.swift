@@ -278,6 +278,38 @@ struct ReplayTests {
         }
     }
 
+    @Test("a fold split by agent over 2–4 threads equals the fold on one, from empty and from the checkpoint")
+    func splitFoldMatchesOneThread() async throws {
+        try await withScenario { s in
+            let log = try LogReplay.openReadOnly(s.directory)
+            defer { log.close() }
+            var whole = FleetProjection()
+            _ = try log.forEach { record in
+                try whole.apply(
+                    type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
+                    sequence: record.sequence)
+            }
+            #expect(whole.sequence == s.head)
+            #expect(whole.agents.count >= 3)
+            guard case .usable(let checkpointed) = LogReplay.checkpoint(log, head: s.head) else {
+                Issue.record("no checkpoint")
+                return
+            }
+            #expect(checkpointed.sequence < s.head)
+            for parts in 2...4 {
+                let split = try SplitFold.fold(
+                    log: log, FleetProjection(), through: s.head, parts: parts, minimumEvents: 1)
+                #expect(split.snapshotBytes() == whole.snapshotBytes(), "\(parts) parts")
+                let resumed = try SplitFold.fold(
+                    log: log, checkpointed, through: s.head, parts: parts, minimumEvents: 1)
+                #expect(resumed.snapshotBytes() == whole.snapshotBytes(), "\(parts) parts from the checkpoint")
+                let partial = try SplitFold.fold(
+                    log: log, FleetProjection(), through: s.head / 2, parts: parts, minimumEvents: 1)
+                #expect(partial.sequence == s.head / 2)
+            }
+        }
+    }
+
     @Test("rebuild --verify reports the first differences from a wrong checkpoint")
     func rebuildFindsDifferences() async throws {
         try await withScenario { s in

@@ -176,6 +176,8 @@ let benchmarks: @Sendable () -> Void = {
         rawScanLog.destroy()
     }
 
+    // The rebuild the service and the replay tool run: `FleetService.fold` from an empty
+    // projection, split by agent over the machine's cores (`SplitFold`, one part per core).
     let rebuildLog = LogSlot()
     Benchmark(
         "Rebuild.FleetProjection.1M",
@@ -201,6 +203,35 @@ let benchmarks: @Sendable () -> Void = {
         rebuildLog.current = try await TemporaryLog.prefilled(metricEvents: Workload.prefilledEvents)
     } teardown: {
         rebuildLog.destroy()
+    }
+
+    // The same rebuild on one thread: the fold itself, without the split.
+    let oneThreadRebuildLog = LogSlot()
+    Benchmark(
+        "Rebuild.FleetProjection.1M.oneThread",
+        configuration: .init(
+            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+            scalingFactor: .mega,
+            maxDuration: .seconds(20),
+            maxIterations: 30,
+            thresholds: Tolerance.inMemory
+        )
+    ) { benchmark in
+        guard let fixture = oneThreadRebuildLog.current else { return benchmark.error("no log") }
+        do {
+            let projection = try SplitFold.fold(
+                log: fixture.log, FleetProjection(), through: fixture.log.head, parts: 1)
+            guard projection.metrics.count == benchmark.scaledIterations.count else {
+                return benchmark.error("folded \(projection.metrics.count) metrics")
+            }
+            blackHole(projection)
+        } catch {
+            benchmark.error("rebuild failed: \(error)")
+        }
+    } setup: {
+        oneThreadRebuildLog.current = try await TemporaryLog.prefilled(metricEvents: Workload.prefilledEvents)
+    } teardown: {
+        oneThreadRebuildLog.destroy()
     }
 
     // MARK: The replay tool over 1,000,000 metrics (ReplayBenchmarks.swift)

@@ -103,6 +103,21 @@ public struct BinaryReader {
                 return UInt64(byte)
             }
         }
+        // Up to eight bytes (timestamps, costs, token counts) from one load, without a loop.
+        if offset + 8 <= base.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let stops = ~word & 0x8080_8080_8080_8080  // the high bit of every last byte
+            if stops != 0 {
+                let length = (stops.trailingZeroBitCount + 1) >> 3
+                offset += length
+                var x = length == 8 ? word : word & ((1 << UInt64(length * 8)) - 1)
+                x &= 0x7F7F_7F7F_7F7F_7F7F
+                x = ((x & 0x7F00_7F00_7F00_7F00) >> 1) | (x & 0x007F_007F_007F_007F)
+                x = ((x & 0x3FFF_0000_3FFF_0000) >> 2) | (x & 0x0000_3FFF_0000_3FFF)
+                x = ((x & 0x0FFF_FFFF_0000_0000) >> 4) | (x & 0x0000_0000_0FFF_FFFF)
+                return x
+            }
+        }
         return try uvarintLoop()
     }
 
@@ -146,29 +161,60 @@ public struct BinaryReader {
 
     @inline(__always)
     public mutating func string() throws(EventDecodingError) -> String {
+        let bytes = try utf8().assumingMemoryBound(to: UInt8.self)
+        // Up to 15 bytes a String holds inline; longer ones are taken from the cache of recent
+        // strings when they were decoded before (operation types, agent names, error messages),
+        // which saves their allocation and their validation.
+        let cache = bytes.count > StringCache.inlineCapacity ? (self.cache ?? StringCache.shared) : nil
+        if let cache, let cached = cache.lookup(bytes) { return cached }
+        let text = try validString(UnsafeRawBufferPointer(bytes))
+        cache?.insert(text, bytes)
+        return text
+    }
+
+    /// The bytes of a string field, not yet validated as UTF-8 (see `validString`, `skipString`).
+    @inline(__always)
+    public mutating func utf8() throws(EventDecodingError) -> UnsafeRawBufferPointer {
         let length = try uvarint()
         guard length <= UInt64(base.count - offset) else { throw truncated() }
         let count = Int(length)
         let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + count])
         offset += count
-        let bytes = slice.assumingMemoryBound(to: UInt8.self)
-        // Up to 15 bytes a String holds inline; longer ones are taken from the cache of recent
-        // strings when they were decoded before (operation types, agent names, error messages),
-        // which saves their allocation and their validation.
-        let cache = count > StringCache.inlineCapacity ? (self.cache ?? StringCache.shared) : nil
-        if let cache, let cached = cache.lookup(bytes) { return cached }
-        let text: String
+        return slice
+    }
+
+    /// Reads a string field, checking that it is valid UTF-8 without building the string.
+    @inline(__always)
+    public mutating func skipString() throws(EventDecodingError) {
+        let bytes = try utf8()
+        if !Self.isASCII(bytes) { _ = try validString(bytes) }
+    }
+
+    /// `bytes` as a string, failing like `string()` when they are not UTF-8.
+    public func validString(_ bytes: UnsafeRawBufferPointer) throws(EventDecodingError) -> String {
+        let utf8 = bytes.assumingMemoryBound(to: UInt8.self)
         // ASCII (operation types, names) needs no validation beyond the high bit.
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            text = String(decoding: bytes, as: UTF8.self)
-        } else {
-            guard let valid = String(validating: bytes, as: UTF8.self) else {
-                throw .malformed(type: type, reason: "invalid UTF-8")
-            }
-            text = valid
+        if Self.isASCII(bytes) { return String(decoding: utf8, as: UTF8.self) }
+        guard let valid = String(validating: utf8, as: UTF8.self) else {
+            throw .malformed(type: type, reason: "invalid UTF-8")
         }
-        cache?.insert(text, bytes)
-        return text
+        return valid
+    }
+
+    /// No byte has its high bit set (eight bytes at a time).
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        var bits: UInt64 = 0
+        while i + 8 <= bytes.count {
+            bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count {
+            bits |= UInt64(bytes[i])
+            i += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     public mutating func optional<T>(

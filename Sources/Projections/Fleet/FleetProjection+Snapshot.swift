@@ -98,8 +98,9 @@ extension FleetProjection {
                 let opCount = try r.uvarint()
                 for index in 0..<opCount {
                     let name = try r.string()
-                    store.operationNames.append(name)
-                    store.operationIndex[name] = Int32(index)
+                    guard store.operationTable.intern(name) == Int32(index) else {
+                        throw .malformed(type: 0, reason: "operation type \(name) listed twice")
+                    }
                 }
                 for _ in 0..<(try r.uvarint()) {
                     let id = try r.varint()

@@ -39,6 +39,17 @@ public struct FleetProjection: Sendable {
         policy: UnknownEventPolicy = .skip
     ) throws(EventDecodingError) {
         do {
+            if type == MetricRecorded.type && schemaVersion == MetricRecorded.version {
+                // The hot path of every rebuild: the metric goes from its payload straight into
+                // the columns, without a `MetricRecorded` (its strings) or a `DomainEvent`.
+                let metric = try MetricPayload(payload)
+                try metrics.insert(id: Int64(sequence), metric)
+                ingestion.applyMetric(
+                    agentID: metric.agentID, timestamp: metric.stored.timestamp, costNanos: metric.stored.costNanos,
+                    sequence: sequence)
+                self.sequence = sequence
+                return
+            }
             apply(try DomainEvent.decode(type: type, version: schemaVersion, payload: payload), sequence: sequence)
         } catch {
             guard policy == .skip else { throw error }

@@ -102,8 +102,7 @@ public struct IngestionState: Sendable {
         case .budgetSet(let e):
             budgets[e.agentID] = e
         case .metricRecorded(let e):
-            spend[e.agentID, default: AgentSpend()].add(timestamp: e.timestamp, e.costNanos)
-            lastMetricID = Int64(sequence)
+            applyMetric(agentID: e.agentID, timestamp: e.timestamp, costNanos: e.costNanos, sequence: sequence)
         case .alertRaised(let e):
             var period: PeriodKey?
             if e.rule == .budgetWarning || e.rule == .budgetCritical, let budget = budgets[e.agentID] {
@@ -136,6 +135,13 @@ public struct IngestionState: Sendable {
             // Budget usage is kept per period, so removing old metrics changes no decision.
             break
         }
+    }
+
+    /// Folds a metric: its cost into the agent's spend.
+    @inline(__always)
+    mutating func applyMetric(agentID: Int64, timestamp: Int64, costNanos: Int64, sequence: UInt64) {
+        spend[agentID, default: AgentSpend()].add(timestamp: timestamp, costNanos)
+        lastMetricID = Int64(sequence)
     }
 
     /// Utilization reached for a level (unrounded). A zero budget is reached by any cost.

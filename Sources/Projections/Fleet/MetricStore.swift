@@ -41,7 +41,7 @@ public struct AgentMetricSeries: Sendable {
         }
     }
 
-    mutating func insert(id: Int64, operation: Int32, metric e: MetricRecorded) {
+    mutating func insert(id: Int64, operation: Int32, metric e: StoredMetric) {
         var index = timestamps.count
         if let last = timestamps.last, last > e.timestamp || (last == e.timestamp && ids[index - 1] > id) {
             index = lowerBound(e.timestamp)
@@ -54,7 +54,7 @@ public struct AgentMetricSeries: Sendable {
             executionTimes.append(e.executionTimeMs)
             tokens.append(e.tokensUsed)
             successes.append(e.success)
-            qualities.append(e.qualityScore ?? .nan)
+            qualities.append(e.quality)
             costs.append(e.costNanos)
         } else {
             timestamps.insert(e.timestamp, at: index)
@@ -63,7 +63,7 @@ public struct AgentMetricSeries: Sendable {
             executionTimes.insert(e.executionTimeMs, at: index)
             tokens.insert(e.tokensUsed, at: index)
             successes.insert(e.success, at: index)
-            qualities.insert(e.qualityScore ?? .nan, at: index)
+            qualities.insert(e.quality, at: index)
             costs.insert(e.costNanos, at: index)
         }
         addToRollup(index)
@@ -176,28 +176,43 @@ public struct AgentMetricSeries: Sendable {
 /// All stored metrics, per agent, with interned operation types.
 public struct MetricStore: Sendable {
     public internal(set) var series: [Int64: AgentMetricSeries] = [:]
-    public internal(set) var operationNames: [String] = []
-    var operationIndex: [String: Int32] = [:]
+    public internal(set) var operationTable = OperationTable()
     public internal(set) var count = 0
     /// Metrics before this instant were removed by retention (`Int64.min` when none were).
     public internal(set) var retainedFrom: Int64 = .min
 
     public init() {}
 
+    /// The interned operation types, by index.
+    public var operationNames: [String] { operationTable.names }
+
     mutating func insert(id: Int64, metric: MetricRecorded) {
+        insert(
+            id: id, agentID: metric.agentID, operation: operationTable.intern(metric.operationType, firstUse: id),
+            StoredMetric(metric))
+    }
+
+    /// Folds a metric read in place from its payload; fails (changing nothing) when its operation
+    /// type is not UTF-8.
+    @inline(__always)
+    mutating func insert(id: Int64, _ payload: MetricPayload) throws(EventDecodingError) {
         let op: Int32
-        if let known = operationIndex[metric.operationType] {
+        if let known = operationTable.index(utf8: payload.operationUTF8) {
             op = known
         } else {
-            op = Int32(operationNames.count)
-            operationNames.append(metric.operationType)
-            operationIndex[metric.operationType] = op
+            let reader = BinaryReader(payload.operationUTF8, type: MetricRecorded.type)
+            op = operationTable.intern(try reader.validString(payload.operationUTF8), firstUse: id)
         }
-        series[metric.agentID, default: AgentMetricSeries(agentID: metric.agentID)].insert(
-            id: id, operation: op, metric: metric)
+        insert(id: id, agentID: payload.agentID, operation: op, payload.stored)
+    }
+
+    @inline(__always)
+    private mutating func insert(id: Int64, agentID: Int64, operation: Int32, _ metric: StoredMetric) {
+        series[agentID, default: AgentMetricSeries(agentID: agentID)].insert(
+            id: id, operation: operation, metric: metric)
         count += 1
     }
 
     /// The interned index of an operation type, nil when no metric has it.
-    public func operation(named name: String) -> Int32? { operationIndex[name] }
+    public func operation(named name: String) -> Int32? { operationTable.index(of: name) }
 }

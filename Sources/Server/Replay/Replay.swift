@@ -43,12 +43,23 @@ extension LogReplay {
 
     /// Folds the records `from…through` into `projection`, as the service does (events this
     /// build cannot decode are skipped and counted). `progress` gets the position after each batch.
+    /// Long runs are folded on every core (`SplitFold`): on an error, discard `projection`.
     public static func fold(
         _ log: EventLog, into projection: inout FleetProjection, through: UInt64,
         progress: ((UInt64) -> Void)? = nil
     ) throws {
         var next = projection.sequence + 1
         let batch: UInt64 = 16_384
+        // Long runs are folded on every core, a chunk at a time (so progress keeps moving).
+        let chunk: UInt64 = 262_144
+        while through >= next && through - next + 1 >= SplitFold.defaultMinimumEvents {
+            let end = min(through, next + chunk - 1)
+            var taken = FleetProjection()
+            swap(&taken, &projection)
+            projection = try SplitFold.fold(log: log, consume taken, through: end)
+            next = end + 1
+            progress?(end)
+        }
         while next <= through {
             let end = min(through, next + batch - 1)
             try forEachRecord(log, from: next, through: end) { record in
