@@ -52,30 +52,32 @@ extension EventLog {
     /// its own short read transactions, in sequence order: for folds split by key (each pass keeps
     /// the events of its keys), where every pass must see its events in order. The accumulators are
     /// moved into their threads and back (never copied, so their storage stays uniquely referenced
-    /// while it grows) and come back in order. Checksums are verified by the first pass only
-    /// (unless `verify` is false): a damaged record fails the whole scan. The first error of any
-    /// pass is thrown.
+    /// while it grows). Each batch's checksums are verified by one pass, the passes taking turns
+    /// (unless `verify` is false): a damaged record fails the whole scan. The first error of any pass is thrown, and then
+    /// `accumulators` is left empty.
     public func concurrentPasses<Accumulator: Sendable>(
-        from: UInt64 = 1, through: UInt64, accumulators: consuming [Accumulator], batchSize: Int = 4096,
+        from: UInt64 = 1, through: UInt64, accumulators: inout [Accumulator], batchSize: Int = 4096,
         verify: Bool = true,
         _ body: @Sendable (inout Accumulator, Int, EventRecordView) throws -> Void
-    ) throws -> [Accumulator] {
+    ) throws {
         let count = accumulators.count
         let first = max(from, 1)
-        guard through >= first, count > 0 else { return accumulators }
-        var remaining = accumulators
+        guard through >= first, count > 0 else { return }
         var moved = [Accumulator?](repeating: nil, count: count)
-        for index in moved.indices.reversed() { moved[index] = remaining.popLast() }
+        for index in moved.indices.reversed() { moved[index] = accumulators.popLast() }
         let slots = Mutex<[Accumulator?]>(moved)
         let failures = Mutex<[Int: any Error]>([:])
         DispatchQueue.concurrentPerform(iterations: count) { pass in
             var accumulator = slots.withLock { $0[pass].take()! }
             do {
                 var next = first
+                var batch = 0
                 while next <= through {
                     let limit = Int(min(UInt64(batchSize), through - next + 1))
+                    let verifies = verify && batch % count == pass
+                    batch += 1
                     var passedEnd = false
-                    let after = try read(from: next, limit: limit, verify: verify && pass == 0) { record in
+                    let after = try read(from: next, limit: limit, verify: verifies) { record in
                         guard record.sequence <= through else {
                             passedEnd = true
                             return
@@ -91,6 +93,11 @@ extension EventLog {
             slots.withLock { $0[pass] = accumulator }
         }
         if let (_, error) = failures.withLock({ $0.min { $0.key < $1.key } }) { throw error }
-        return slots.withLock { $0.map { $0! } }
+        accumulators = slots.withLock { slots in
+            var back: [Accumulator] = []
+            back.reserveCapacity(count)
+            for index in slots.indices { back.append(slots[index].take()!) }
+            return back
+        }
     }
 }

@@ -21,7 +21,9 @@ extension FleetService {
         // The long fold runs off the lock; commits keep landing in the live projection meanwhile.
         let logger = self.logger
         var fresh = try await Task.detached(priority: .utility) {
-            try Self.fold(log: log, into: Self.rebuildBase(log: log, logger: logger))
+            var rebuilt = try Self.rebuildBase(log: log, logger: logger)
+            try Self.catchUp(log: log, &rebuilt)
+            return rebuilt
         }
         .value
         let identical = try swapProjection { live in

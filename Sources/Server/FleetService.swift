@@ -31,7 +31,8 @@ public final class FleetService: Sendable {
         self.clock = clock
         let started = Date()
         let restored = Self.restoreSnapshot(log: log, logger: logger)
-        let initial = try Self.fold(log: log, into: try restored ?? Self.rebuildBase(log: log, logger: logger))
+        var initial = try restored ?? Self.rebuildBase(log: log, logger: logger)
+        try Self.catchUp(log: log, &initial)
         logger.info(
             "projections ready",
             metadata: [
@@ -43,9 +44,10 @@ public final class FleetService: Sendable {
         writer = try EventWriter(
             log: log, initialState: WriterState(ingestion: initial.ingestion),
             rebuild: { log in
-                let base =
+                var caughtUp =
                     try Self.restoreSnapshot(log: log, logger: logger) ?? Self.rebuildBase(log: log, logger: logger)
-                return WriterState(ingestion: try Self.fold(log: log, into: base).ingestion)
+                try Self.catchUp(log: log, &caughtUp)
+                return WriterState(ingestion: caughtUp.ingestion)
             },
             clock: clock,
             onCommit: { first, _ in
@@ -61,17 +63,12 @@ public final class FleetService: Sendable {
 
     /// Folds the log from `from` to its head into `projection`. Events this build cannot decode
     /// are skipped and counted (`skippedEvents`), or stop the fold, as `policy` says.
-    /// A long run of events (from a start without a checkpoint, a rebuild) is folded on every core
-    /// (`SplitFold`), the few appended meanwhile in place.
-    public static func fold(
-        log: EventLog, into projection: consuming FleetProjection, from: UInt64 = 1,
-        policy: UnknownEventPolicy = .skip
-    ) throws -> FleetProjection {
-        if policy == .skip && from <= projection.sequence + 1 {
-            projection = try SplitFold.fold(log: log, consume projection, through: try log.readHead())
-        }
-        try fold(log: log, into: &projection, from: from, policy: policy)
-        return projection
+    /// Folds the log from after `projection.sequence` to its head, a long run (a start without a
+    /// checkpoint, a rebuild) on every core (`SplitFold`), then whatever was appended meanwhile.
+    /// On an error the projection is left empty: for folds whose result is discarded on an error.
+    public static func catchUp(log: EventLog, _ projection: inout FleetProjection) throws {
+        try SplitFold.fold(log: log, &projection, through: try log.readHead())
+        try fold(log: log, into: &projection)
     }
 
     /// Folds in place: the live projection is never copied (a copy would duplicate every metric

@@ -14,34 +14,41 @@ public enum SplitFold {
     public static var defaultParts: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Folds the events after `projection.sequence` through `through` (undecodable ones skipped
-    /// and counted). Unlike the in-place fold, a failed fold leaves no projection behind: for
-    /// callers that discard the projection on an error anyway.
+    /// and counted). The projection is moved into the parts and back, never copied (a shared
+    /// column would be copied on its next append). Unlike the fold in place, a failed fold leaves
+    /// an empty projection: for callers that discard it on an error anyway.
+    ///
+    /// (Moves use `swap`, not `consume`: Swift 6.3.1 debug builds miscompiled `x = f(consume x)`
+    /// into a use of freed memory here.)
     public static func fold(
-        log: EventLog, _ projection: consuming FleetProjection, through: UInt64, parts: Int = defaultParts,
+        log: EventLog, _ projection: inout FleetProjection, through: UInt64, parts: Int = defaultParts,
         minimumEvents: UInt64 = defaultMinimumEvents
-    ) throws -> FleetProjection {
+    ) throws {
         let first = projection.sequence + 1
-        guard through >= first else { return projection }
+        guard through >= first else { return }
         guard parts > 1, through - first + 1 >= minimumEvents else {
-            var whole = projection
+            var whole = FleetProjection()
+            swap(&whole, &projection)
             try LogReplay.forEachRecord(log, from: first, through: through) { record in
                 try whole.apply(
                     type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
                     sequence: record.sequence)
             }
-            return whole
+            swap(&whole, &projection)
+            return
         }
-        var part0 = projection
+        var part0 = FleetProjection()
+        swap(&part0, &projection)
         var all = part0.split(into: parts)
-        all.insert(consume part0, at: 0)
-        var folded = try log.concurrentPasses(from: first, through: through, accumulators: consume all) {
-            projection, pass, record in
+        all.insert(FleetProjection(), at: 0)
+        swap(&all[0], &part0)
+        try log.concurrentPasses(from: first, through: through, accumulators: &all) { projection, pass, record in
             projection.apply(
                 type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
                 sequence: record.sequence, part: FoldPart(index: pass, count: parts))
         }
-        var joined = folded.removeFirst()
-        joined.join(consume folded)
-        return joined
+        swap(&all[0], &projection)
+        all.removeFirst()
+        projection.join(&all)
     }
 }

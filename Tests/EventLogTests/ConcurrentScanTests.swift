@@ -67,11 +67,12 @@ struct ConcurrentScanTests {
         _ = try await writer.append((0..<2_500).map { sampleEvent($0) })
         func passes(_ count: Int, from: UInt64 = 1, through: UInt64) throws -> [[UInt64]] {
             // Each pass keeps the sequences of its residue class and records its index first.
-            try log.concurrentPasses(
-                from: from, through: through, accumulators: (0..<count).map { [UInt64($0)] }, batchSize: 97
-            ) { seen, pass, record in
+            var accumulators = (0..<count).map { [UInt64($0)] }
+            try log.concurrentPasses(from: from, through: through, accumulators: &accumulators, batchSize: 97) {
+                seen, pass, record in
                 if record.sequence % UInt64(count) == UInt64(pass) { seen.append(record.sequence) }
             }
+            return accumulators
         }
         let all = try allRecords(log).map(\.sequence)
         for count in [1, 2, 3] {
@@ -103,7 +104,8 @@ struct ConcurrentScanTests {
         _ = try await writer.append((0..<100).map { sampleEvent($0) })
         struct Stop: Error, Equatable { var pass: Int }
         #expect(throws: Stop(pass: 1)) {
-            _ = try log.concurrentPasses(through: 100, accumulators: [0, 0, 0]) { _, pass, record in
+            var accumulators = [0, 0, 0]
+            try log.concurrentPasses(through: 100, accumulators: &accumulators) { _, pass, record in
                 if pass >= 1 && record.sequence == 77 { throw Stop(pass: pass) }
             }
         }

@@ -208,6 +208,38 @@ struct EventLogTests {
         #expect(seen == [1])
     }
 
+    @Test("a damaged record fails passes over the log whichever pass verifies its batch")
+    func checksumInPasses() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let marker: [UInt8] = Array("MARKER-PAYLOAD-0123456789".utf8)
+        do {
+            let log = try EventLog(directory: dir.path)
+            let writer = try makeWriter(log)
+            _ = try await writer.append(
+                (1...10).map { sampleEvent($0) } + [NewEvent(type: 1, schemaVersion: 1, occurredAt: 0, payload: marker)]
+                    + (12...30).map { sampleEvent($0) })
+            writer.shutdown()
+            log.close()
+        }
+        let file = dir.path + "/data.mdb"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        let index = try #require(bytes.firstRange(of: marker)?.lowerBound)
+        bytes[index + 3] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let log = try EventLog(directory: dir.path)
+        for passes in 1...3 {
+            for batchSize in 1...6 {
+                var accumulators = [Int](repeating: 0, count: passes)
+                #expect(throws: EventLogError.corruptRecord(sequence: 11, reason: "checksum mismatch")) {
+                    try log.concurrentPasses(through: 30, accumulators: &accumulators, batchSize: batchSize) {
+                        count, _, _ in count += 1
+                    }
+                }
+            }
+        }
+    }
+
     @Test("subscribers wake when the head moves")
     func headUpdates() async throws {
         let dir = TemporaryDirectory()

@@ -112,7 +112,7 @@ struct SplitFoldTests {
                 }
             }
         }
-        part0.join(others)
+        part0.join(&others)
         return part0
     }
 
@@ -157,7 +157,7 @@ struct SplitFoldTests {
         var whole = FleetProjection()
         Self.fold(stored, into: &whole)
         var part0 = whole
-        let others = part0.split(into: 3)
+        var others = part0.split(into: 3)
         let parts = [part0] + others
         for (index, part) in parts.enumerated() {
             for agentID in part.metrics.series.keys { #expect(FoldPart.index(ofAgent: agentID, count: 3) == index) }
@@ -165,7 +165,7 @@ struct SplitFoldTests {
         }
         #expect(parts.reduce(0) { $0 + $1.metrics.count } == whole.metrics.count)
         #expect(parts.reduce(0) { $0 + $1.metrics.series.count } == whole.metrics.series.count)
-        part0.join(others)
+        part0.join(&others)
         #expect(part0.snapshotBytes() == whole.snapshotBytes())
     }
 }
@@ -201,5 +201,41 @@ struct OperationTableTests {
         _ = table.intern("")
         var empty = ""
         #expect(empty.withUTF8 { table.index(utf8: UnsafeRawBufferPointer($0)) } == Int32(names.count))
+    }
+}
+
+@Suite("Agent table")
+struct AgentTableTests {
+    @Test("values are found, updated in place, extracted and absorbed by id, across growth")
+    func lookupsAndMoves() {
+        var table = AgentTable<[Int]>()
+        // Ids that collide in a small table (multiples of a power of two) and negative ones.
+        let ids: [Int64] =
+            (1...200).map { Int64($0) } + (1...60).map { Int64($0) << 32 } + [-1, -7, Int64.min, Int64.max]
+        for id in ids {
+            table.update(id, default: { [] }) { $0.append(Int(truncatingIfNeeded: id)) }
+        }
+        #expect(table.count == ids.count)
+        for id in ids { table.update(id) { $0.append(1) } }
+        #expect(table.update(12_345) { $0.append(1) } == nil)
+        for id in ids { #expect(table[id] == [Int(truncatingIfNeeded: id), 1]) }
+        #expect(table[0] == nil && table[201] == nil)
+
+        var even = table.extract { $0 % 2 == 0 }
+        #expect(even.count + table.count == ids.count)
+        for id in ids {
+            #expect((id % 2 == 0 ? even[id] : table[id]) == [Int(truncatingIfNeeded: id), 1])
+            #expect((id % 2 == 0 ? table[id] : even[id]) == nil)
+        }
+        var whole = table
+        whole.absorb(&even)
+        #expect(even.isEmpty)
+        #expect(whole.count == ids.count)
+        var rebuilt = AgentTable<[Int]>()
+        for id in ids.reversed() { rebuilt.set(id, [Int(truncatingIfNeeded: id), 1]) }
+        #expect(whole == rebuilt, "equal whatever the order the ids were added in")
+        rebuilt.set(7, [])
+        #expect(whole != rebuilt)
+        #expect(Set(whole.keys) == Set(ids))
     }
 }

@@ -47,7 +47,8 @@ struct BlueGreenRebuildTests {
         #expect(result.events >= 2_001)
         #expect(service.read { $0.sequence } == service.log.head)
         #expect(service.read { $0.metrics.count } == 2_250)
-        let reference = try FleetService.fold(log: service.log, into: FleetProjection())
+        var reference = FleetProjection()
+        try FleetService.catchUp(log: service.log, &reference)
         #expect(service.read { $0.snapshotBytes() } == reference.snapshotBytes())
         // Writes after the switch land in the new projection.
         try await record(service, count: 10, from: 5_000)

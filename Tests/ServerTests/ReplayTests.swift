@@ -297,14 +297,14 @@ struct ReplayTests {
             }
             #expect(checkpointed.sequence < s.head)
             for parts in 2...4 {
-                let split = try SplitFold.fold(
-                    log: log, FleetProjection(), through: s.head, parts: parts, minimumEvents: 1)
+                var split = FleetProjection()
+                try SplitFold.fold(log: log, &split, through: s.head, parts: parts, minimumEvents: 1)
                 #expect(split.snapshotBytes() == whole.snapshotBytes(), "\(parts) parts")
-                let resumed = try SplitFold.fold(
-                    log: log, checkpointed, through: s.head, parts: parts, minimumEvents: 1)
+                var resumed = checkpointed
+                try SplitFold.fold(log: log, &resumed, through: s.head, parts: parts, minimumEvents: 1)
                 #expect(resumed.snapshotBytes() == whole.snapshotBytes(), "\(parts) parts from the checkpoint")
-                let partial = try SplitFold.fold(
-                    log: log, FleetProjection(), through: s.head / 2, parts: parts, minimumEvents: 1)
+                var partial = FleetProjection()
+                try SplitFold.fold(log: log, &partial, through: s.head / 2, parts: parts, minimumEvents: 1)
                 #expect(partial.sequence == s.head / 2)
             }
         }

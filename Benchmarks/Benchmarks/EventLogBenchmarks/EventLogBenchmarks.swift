@@ -176,7 +176,7 @@ let benchmarks: @Sendable () -> Void = {
         rawScanLog.destroy()
     }
 
-    // The rebuild the service and the replay tool run: `FleetService.fold` from an empty
+    // The rebuild the service and the replay tool run: `FleetService.catchUp` from an empty
     // projection, split by agent over the machine's cores (`SplitFold`, one part per core).
     let rebuildLog = LogSlot()
     Benchmark(
@@ -191,7 +191,8 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark in
         guard let fixture = rebuildLog.current else { return benchmark.error("no log") }
         do {
-            let projection = try FleetService.fold(log: fixture.log, into: FleetProjection())
+            var projection = FleetProjection()
+            try FleetService.catchUp(log: fixture.log, &projection)
             guard projection.metrics.count == benchmark.scaledIterations.count else {
                 return benchmark.error("folded \(projection.metrics.count) metrics")
             }
@@ -219,8 +220,8 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark in
         guard let fixture = oneThreadRebuildLog.current else { return benchmark.error("no log") }
         do {
-            let projection = try SplitFold.fold(
-                log: fixture.log, FleetProjection(), through: fixture.log.head, parts: 1)
+            var projection = FleetProjection()
+            try SplitFold.fold(log: fixture.log, &projection, through: fixture.log.head, parts: 1)
             guard projection.metrics.count == benchmark.scaledIterations.count else {
                 return benchmark.error("folded \(projection.metrics.count) metrics")
             }

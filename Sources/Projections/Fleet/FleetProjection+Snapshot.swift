@@ -81,7 +81,7 @@ extension FleetProjection {
                     let event = try DomainEvent.decode(type: type, version: version, payload: payload)
                     p.apply(event, sequence: seq)
                 }
-                var spendByAgent: [Int64: AgentSpend] = [:]
+                var spendByAgent = AgentTable<AgentSpend>()
                 for _ in 0..<(try r.uvarint()) {
                     let agentID = try r.varint()
                     var spend = AgentSpend()
@@ -89,7 +89,7 @@ extension FleetProjection {
                     let n = Int(try r.uvarint())
                     spend.days = try r.array(Int64.self, count: n)
                     spend.nanos = try r.array(Int64.self, count: n)
-                    spendByAgent[agentID] = spend
+                    spendByAgent.set(agentID, spend)
                 }
                 p.ingestion.spend = spendByAgent
                 p.ingestion.lastMetricID = lastMetricID
@@ -123,7 +123,7 @@ extension FleetProjection {
                         (rollup.hourStarts, rollup.totals) = try r.rollup()
                         s.retiredByOperation[Int32(op)] = rollup
                     }
-                    store.series[id] = s
+                    store.series.set(id, s)
                     store.count += n
                 }
                 try r.finish()

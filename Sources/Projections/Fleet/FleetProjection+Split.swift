@@ -45,15 +45,14 @@ extension FleetProjection {
         }
         guard count > 1 else { return others }
         // Moved, not copied: a column shared with another value would be copied on its next append.
-        for agentID in Array(metrics.series.keys) where FoldPart.index(ofAgent: agentID, count: count) != 0 {
-            let series = metrics.series.removeValue(forKey: agentID)!
-            metrics.count -= series.count
-            others[FoldPart.index(ofAgent: agentID, count: count) - 1].metrics.count += series.count
-            others[FoldPart.index(ofAgent: agentID, count: count) - 1].metrics.series[agentID] = series
-        }
-        for agentID in Array(ingestion.spend.keys) where FoldPart.index(ofAgent: agentID, count: count) != 0 {
-            others[FoldPart.index(ofAgent: agentID, count: count) - 1].ingestion.spend[agentID] =
-                ingestion.spend.removeValue(forKey: agentID)!
+        for index in 1..<count {
+            let owns = { (agentID: Int64) in FoldPart.index(ofAgent: agentID, count: count) == index }
+            let series = metrics.series.extract(where: owns)
+            let seriesCount = series.values.reduce(0) { $0 + $1.count }
+            metrics.count -= seriesCount
+            others[index - 1].metrics.count = seriesCount
+            others[index - 1].metrics.series = series
+            others[index - 1].ingestion.spend = ingestion.spend.extract(where: owns)
         }
         return others
     }
@@ -82,8 +81,9 @@ extension FleetProjection {
 
     /// Joins the other parts of a split fold (from `split`, folded over the same events) back into
     /// this one, part 0. Operation types first met during the fold get the indices a fold in one
-    /// piece gives them: in the order of the first metric that has them.
-    public mutating func join(_ others: consuming [FleetProjection]) {
+    /// piece gives them: in the order of the first metric that has them. Leaves `others` empty.
+    public mutating func join(_ others: inout [FleetProjection]) {
+        defer { others = [] }
         guard !others.isEmpty else { return }
         // Every part's table is the table at the split plus the names it met, each with the id of
         // its first metric: ordered by that id (names from a snapshot have 0, in index order), the
@@ -97,15 +97,11 @@ extension FleetProjection {
         for (firstUse, _, name) in names { _ = joined.intern(name, firstUse: firstUse) }
         metrics.remapOperations(to: joined)
         for index in others.indices {
-            var part = others[index]
-            others[index] = FleetProjection()
+            var part = FleetProjection()
+            swap(&part, &others[index])
             part.metrics.remapOperations(to: joined)
-            for agentID in Array(part.metrics.series.keys) {
-                metrics.series[agentID] = part.metrics.series.removeValue(forKey: agentID)!
-            }
-            for agentID in Array(part.ingestion.spend.keys) {
-                ingestion.spend[agentID] = part.ingestion.spend.removeValue(forKey: agentID)!
-            }
+            metrics.series.absorb(&part.metrics.series)
+            ingestion.spend.absorb(&part.ingestion.spend)
             metrics.count += part.metrics.count
             metrics.retainedFrom = max(metrics.retainedFrom, part.metrics.retainedFrom)
             ingestion.lastMetricID = max(ingestion.lastMetricID, part.ingestion.lastMetricID)
@@ -124,9 +120,7 @@ extension MetricStore {
         operationTable = table
         let map = old.names.map { table.index(of: $0)! }
         guard map.enumerated().contains(where: { Int32($0.offset) != $0.element }) else { return }
-        for agentID in Array(series.keys) {
-            series[agentID]!.remapOperations(map)
-        }
+        series.updateAll { _, s in s.remapOperations(map) }
     }
 }
 

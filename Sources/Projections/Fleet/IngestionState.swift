@@ -58,7 +58,7 @@ public struct IngestionState: Sendable {
     public private(set) var agentIDsByName: [String: Int64] = [:]
     public private(set) var budgets: [Int64: BudgetSet] = [:]
     /// Exact spend per agent (per day and in total), from which every period's usage is summed.
-    public internal(set) var spend: [Int64: AgentSpend] = [:]
+    public internal(set) var spend = AgentTable<AgentSpend>()
     /// Budget alerts that fired: (period, critical?).
     public private(set) var fired: Set<FiredKey> = []
     public private(set) var alerts: [AlertSummary] = []
@@ -140,7 +140,7 @@ public struct IngestionState: Sendable {
     /// Folds a metric: its cost into the agent's spend.
     @inline(__always)
     mutating func applyMetric(agentID: Int64, timestamp: Int64, costNanos: Int64, sequence: UInt64) {
-        spend[agentID, default: AgentSpend()].add(timestamp: timestamp, costNanos)
+        spend.update(agentID, default: AgentSpend.init) { $0.add(timestamp: timestamp, costNanos) }
         lastMetricID = Int64(sequence)
     }
 

@@ -86,10 +86,12 @@ extension MetricStore {
     /// hourly totals stay; rollups before the rollup cutoff go.
     mutating func apply(_ retention: RetentionApplied) {
         let lastID = Int64(clamping: retention.throughSequence)
-        for id in Array(series.keys) {
-            count -= series[id]!.retire(before: retention.metricCutoff, throughID: lastID)
-            series[id]!.dropRollups(before: retention.rollupCutoff)
+        var retired = 0
+        series.updateAll { _, s in
+            retired += s.retire(before: retention.metricCutoff, throughID: lastID)
+            s.dropRollups(before: retention.rollupCutoff)
         }
+        count -= retired
         retainedFrom = max(retainedFrom, retention.metricCutoff)
     }
 }

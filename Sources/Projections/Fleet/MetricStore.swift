@@ -175,7 +175,7 @@ public struct AgentMetricSeries: Sendable {
 
 /// All stored metrics, per agent, with interned operation types.
 public struct MetricStore: Sendable {
-    public internal(set) var series: [Int64: AgentMetricSeries] = [:]
+    public internal(set) var series = AgentTable<AgentMetricSeries>()
     public internal(set) var operationTable = OperationTable()
     public internal(set) var count = 0
     /// Metrics before this instant were removed by retention (`Int64.min` when none were).
@@ -208,8 +208,9 @@ public struct MetricStore: Sendable {
 
     @inline(__always)
     private mutating func insert(id: Int64, agentID: Int64, operation: Int32, _ metric: StoredMetric) {
-        series[agentID, default: AgentMetricSeries(agentID: agentID)].insert(
-            id: id, operation: operation, metric: metric)
+        series.update(agentID, default: { AgentMetricSeries(agentID: agentID) }) {
+            $0.insert(id: id, operation: operation, metric: metric)
+        }
         count += 1
     }
 

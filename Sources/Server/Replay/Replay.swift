@@ -54,9 +54,7 @@ extension LogReplay {
         let chunk: UInt64 = 262_144
         while through >= next && through - next + 1 >= SplitFold.defaultMinimumEvents {
             let end = min(through, next + chunk - 1)
-            var taken = FleetProjection()
-            swap(&taken, &projection)
-            projection = try SplitFold.fold(log: log, consume taken, through: end)
+            try SplitFold.fold(log: log, &projection, through: end)
             next = end + 1
             progress?(end)
         }
