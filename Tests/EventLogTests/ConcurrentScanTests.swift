@@ -41,13 +41,9 @@ struct ConcurrentScanTests {
 
     @Test("an error in any partition stops the scan and is thrown")
     func damageIsReported() async throws {
-        let directory = TemporaryDirectory("concurrent-scan")
-        defer { directory.cleanup() }
-        let log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
-        defer { log.close() }
-        let writer = try makeWriter(log)
-        defer { writer.shutdown() }
-        _ = try await writer.append((0..<100).map { sampleEvent($0) })
+        let fixture = try await ScanFixture(events: (0..<100).map { sampleEvent($0) })
+        defer { fixture.close() }
+        let log = fixture.log
         struct Stop: Error {}
         #expect(throws: Stop.self) {
             _ = try log.concurrentScan(through: 100, partitions: 2, initial: { 0 }) { _, record in
@@ -58,13 +54,9 @@ struct ConcurrentScanTests {
 
     @Test("passes each see every event in order, accumulators come back in order, across retention gaps")
     func passesSeeEveryEvent() async throws {
-        let directory = TemporaryDirectory("concurrent-passes")
-        defer { directory.cleanup() }
-        let log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
-        defer { log.close() }
-        let writer = try makeWriter(log)
-        defer { writer.shutdown() }
-        _ = try await writer.append((0..<2_500).map { sampleEvent($0) })
+        let fixture = try await ScanFixture(events: (0..<2_500).map { sampleEvent($0) })
+        defer { fixture.close() }
+        let (log, writer) = (fixture.log, fixture.writer)
         func passes(_ count: Int, from: UInt64 = 1, through: UInt64) throws -> [[UInt64]] {
             // Each pass keeps the sequences of its residue class and records its index first.
             var accumulators = (0..<count).map { [UInt64($0)] }
@@ -95,13 +87,9 @@ struct ConcurrentScanTests {
 
     @Test("an error in any pass is thrown")
     func passErrorIsThrown() async throws {
-        let directory = TemporaryDirectory("concurrent-passes")
-        defer { directory.cleanup() }
-        let log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
-        defer { log.close() }
-        let writer = try makeWriter(log)
-        defer { writer.shutdown() }
-        _ = try await writer.append((0..<100).map { sampleEvent($0) })
+        let fixture = try await ScanFixture(events: (0..<100).map { sampleEvent($0) })
+        defer { fixture.close() }
+        let log = fixture.log
         struct Stop: Error, Equatable { var pass: Int }
         #expect(throws: Stop(pass: 1)) {
             var accumulators = [0, 0, 0]
@@ -109,5 +97,24 @@ struct ConcurrentScanTests {
                 if pass >= 1 && record.sequence == 77 { throw Stop(pass: pass) }
             }
         }
+    }
+}
+
+/// A relaxed-durability log in a temporary directory, holding `events`, and its writer.
+struct ScanFixture {
+    let directory = TemporaryDirectory("concurrent-scan")
+    let log: EventLog
+    let writer: EventWriter<NoAppendState>
+
+    init(events: [NewEvent]) async throws {
+        log = try EventLog(directory: directory.path, options: .init(durability: .relaxed))
+        writer = try makeWriter(log)
+        _ = try await writer.append(events)
+    }
+
+    func close() {
+        writer.shutdown()
+        log.close()
+        directory.cleanup()
     }
 }

@@ -181,17 +181,19 @@ struct EventLogTests {
         writer.shutdown()
     }
 
-    @Test("a damaged record is reported with its sequence and never handed out")
-    func checksum() async throws {
-        let dir = TemporaryDirectory()
-        defer { dir.cleanup() }
+    /// A log of `count` events whose event `damaged` has one payload bit flipped in the data file.
+    static func logWithDamagedRecord(in dir: TemporaryDirectory, at damaged: Int, of count: Int) async throws
+        -> EventLog
+    {
         let marker: [UInt8] = Array("MARKER-PAYLOAD-0123456789".utf8)
         do {
             let log = try EventLog(directory: dir.path)
             let writer = try makeWriter(log)
-            _ = try await writer.append([
-                sampleEvent(1), NewEvent(type: 1, schemaVersion: 1, occurredAt: 0, payload: marker), sampleEvent(3),
-            ])
+            _ = try await writer.append(
+                (1...count).map {
+                    $0 == damaged
+                        ? NewEvent(type: 1, schemaVersion: 1, occurredAt: 0, payload: marker) : sampleEvent($0)
+                })
             writer.shutdown()
             log.close()
         }
@@ -200,7 +202,14 @@ struct EventLogTests {
         let index = try #require(bytes.firstRange(of: marker)?.lowerBound)
         bytes[index + 3] ^= 0x20
         try Data(bytes).write(to: URL(fileURLWithPath: file))
-        let log = try EventLog(directory: dir.path)
+        return try EventLog(directory: dir.path)
+    }
+
+    @Test("a damaged record is reported with its sequence and never handed out")
+    func checksum() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let log = try await Self.logWithDamagedRecord(in: dir, at: 2, of: 3)
         var seen: [UInt64] = []
         #expect(throws: EventLogError.corruptRecord(sequence: 2, reason: "checksum mismatch")) {
             try log.forEach { seen.append($0.sequence) }
@@ -212,22 +221,7 @@ struct EventLogTests {
     func checksumInPasses() async throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanup() }
-        let marker: [UInt8] = Array("MARKER-PAYLOAD-0123456789".utf8)
-        do {
-            let log = try EventLog(directory: dir.path)
-            let writer = try makeWriter(log)
-            _ = try await writer.append(
-                (1...10).map { sampleEvent($0) } + [NewEvent(type: 1, schemaVersion: 1, occurredAt: 0, payload: marker)]
-                    + (12...30).map { sampleEvent($0) })
-            writer.shutdown()
-            log.close()
-        }
-        let file = dir.path + "/data.mdb"
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
-        let index = try #require(bytes.firstRange(of: marker)?.lowerBound)
-        bytes[index + 3] ^= 0x20
-        try Data(bytes).write(to: URL(fileURLWithPath: file))
-        let log = try EventLog(directory: dir.path)
+        let log = try await Self.logWithDamagedRecord(in: dir, at: 11, of: 30)
         for passes in 1...3 {
             for batchSize in 1...6 {
                 var accumulators = [Int](repeating: 0, count: passes)

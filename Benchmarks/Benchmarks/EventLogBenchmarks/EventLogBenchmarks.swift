@@ -178,66 +178,51 @@ let benchmarks: @Sendable () -> Void = {
 
     // The rebuild the service and the replay tool run: `FleetService.catchUp` from an empty
     // projection, split by agent over the machine's cores (`SplitFold`, one part per core).
-    let rebuildLog = LogSlot()
-    Benchmark(
-        "Rebuild.FleetProjection.1M",
-        configuration: .init(
-            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
-            scalingFactor: .mega,
-            maxDuration: .seconds(20),
-            maxIterations: 30,
-            thresholds: Tolerance.inMemory
-        )
-    ) { benchmark in
-        guard let fixture = rebuildLog.current else { return benchmark.error("no log") }
-        do {
-            var projection = FleetProjection()
-            try FleetService.catchUp(log: fixture.log, &projection)
-            guard projection.metrics.count == benchmark.scaledIterations.count else {
-                return benchmark.error("folded \(projection.metrics.count) metrics")
-            }
-            blackHole(projection)
-        } catch {
-            benchmark.error("rebuild failed: \(error)")
-        }
-    } setup: {
-        rebuildLog.current = try await TemporaryLog.prefilled(metricEvents: Workload.prefilledEvents)
-    } teardown: {
-        rebuildLog.destroy()
+    rebuildBenchmark("Rebuild.FleetProjection.1M") { log, projection in
+        try FleetService.catchUp(log: log, &projection)
     }
-
     // The same rebuild on one thread: the fold itself, without the split.
-    let oneThreadRebuildLog = LogSlot()
-    Benchmark(
-        "Rebuild.FleetProjection.1M.oneThread",
-        configuration: .init(
-            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
-            scalingFactor: .mega,
-            maxDuration: .seconds(20),
-            maxIterations: 30,
-            thresholds: Tolerance.inMemory
-        )
-    ) { benchmark in
-        guard let fixture = oneThreadRebuildLog.current else { return benchmark.error("no log") }
-        do {
-            var projection = FleetProjection()
-            try SplitFold.fold(log: fixture.log, &projection, through: fixture.log.head, parts: 1)
-            guard projection.metrics.count == benchmark.scaledIterations.count else {
-                return benchmark.error("folded \(projection.metrics.count) metrics")
-            }
-            blackHole(projection)
-        } catch {
-            benchmark.error("rebuild failed: \(error)")
-        }
-    } setup: {
-        oneThreadRebuildLog.current = try await TemporaryLog.prefilled(metricEvents: Workload.prefilledEvents)
-    } teardown: {
-        oneThreadRebuildLog.destroy()
+    rebuildBenchmark("Rebuild.FleetProjection.1M.oneThread") { log, projection in
+        try SplitFold.fold(log: log, &projection, through: log.head, parts: 1)
     }
 
     // MARK: The replay tool over 1,000,000 metrics (ReplayBenchmarks.swift)
 
     replayBenchmarks()
+}
+
+/// A rebuild benchmark: `fold` from an empty projection over a log prefilled with 1,000,000 metric
+/// events (in setup); the iteration checks that every metric was folded.
+private func rebuildBenchmark(
+    _ name: String, fold: @escaping @Sendable (EventLog, inout FleetProjection) throws -> Void
+) {
+    let slot = LogSlot()
+    Benchmark(
+        name,
+        configuration: .init(
+            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+            scalingFactor: .mega,
+            maxDuration: .seconds(20),
+            maxIterations: 30,
+            thresholds: Tolerance.inMemory
+        )
+    ) { benchmark in
+        guard let fixture = slot.current else { return benchmark.error("no log") }
+        do {
+            var projection = FleetProjection()
+            try fold(fixture.log, &projection)
+            guard projection.metrics.count == benchmark.scaledIterations.count else {
+                return benchmark.error("folded \(projection.metrics.count) metrics")
+            }
+            blackHole(projection)
+        } catch {
+            benchmark.error("rebuild failed: \(error)")
+        }
+    } setup: {
+        slot.current = try await TemporaryLog.prefilled(metricEvents: Workload.prefilledEvents)
+    } teardown: {
+        slot.destroy()
+    }
 }
 
 /// A durable-append benchmark: a fresh log in a temporary directory, one writer, `appendsPerIteration`
