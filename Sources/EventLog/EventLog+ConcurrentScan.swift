@@ -52,8 +52,9 @@ extension EventLog {
     /// its own short read transactions, in sequence order: for folds split by key (each pass keeps
     /// the events of its keys), where every pass must see its events in order. The accumulators are
     /// moved into their threads and back (never copied, so their storage stays uniquely referenced
-    /// while it grows). Each batch's checksums are verified by one pass, the passes taking turns
-    /// (unless `verify` is false): a damaged record fails the whole scan. The first error of any pass is thrown, and then
+    /// while it grows). Every pass verifies the checksums of what it reads (unless `verify` is
+    /// false), so no damaged record reaches `body`. When a pass fails, the others stop at their next
+    /// batch; the error of the failing pass (the lowest-numbered, when several fail) is thrown, and
     /// `accumulators` is left empty.
     public func concurrentPasses<Accumulator: Sendable>(
         from: UInt64 = 1, through: UInt64, accumulators: inout [Accumulator], batchSize: Int = 4096,
@@ -67,17 +68,15 @@ extension EventLog {
         for index in moved.indices.reversed() { moved[index] = accumulators.popLast() }
         let slots = Mutex<[Accumulator?]>(moved)
         let failures = Mutex<[Int: any Error]>([:])
+        let failed = Atomic<Bool>(false)
         DispatchQueue.concurrentPerform(iterations: count) { pass in
             var accumulator = slots.withLock { $0[pass].take()! }
             do {
                 var next = first
-                var batch = 0
-                while next <= through {
+                while next <= through && !failed.load(ordering: .relaxed) {
                     let limit = Int(min(UInt64(batchSize), through - next + 1))
-                    let verifies = verify && batch % count == pass
-                    batch += 1
                     var passedEnd = false
-                    let after = try read(from: next, limit: limit, verify: verifies) { record in
+                    let after = try read(from: next, limit: limit, verify: verify) { record in
                         guard record.sequence <= through else {
                             passedEnd = true
                             return
@@ -89,6 +88,7 @@ extension EventLog {
                 }
             } catch {
                 failures.withLock { $0[pass] = error }
+                failed.store(true, ordering: .relaxed)
             }
             slots.withLock { $0[pass] = accumulator }
         }

@@ -15,14 +15,19 @@ extension FleetService {
     /// Builds a new projection from event 1 (after retention: from the retention snapshot) beside the live one (which keeps serving), catches
     /// it up to the head and switches to it atomically under the projection lock. Returns whether
     /// the two agreed (a difference means the live state had drifted, and the rebuilt one wins).
+    /// Throws `MaintenanceBusy` while retention runs (it deletes events the fold would read).
     public func rebuildProjection() async throws -> RebuildOutcome {
+        try await maintenance.run(.rebuild) { try await rebuildBesideLive() }
+    }
+
+    private func rebuildBesideLive() async throws -> RebuildOutcome {
         let started = Date()
         let log = self.log
         // The long fold runs off the lock; commits keep landing in the live projection meanwhile.
         let logger = self.logger
         var fresh = try await Task.detached(priority: .utility) {
             var rebuilt = try Self.rebuildBase(log: log, logger: logger)
-            try Self.catchUp(log: log, &rebuilt)
+            try Self.foldToHead(log: log, &rebuilt)
             return rebuilt
         }
         .value

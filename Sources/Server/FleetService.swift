@@ -17,8 +17,8 @@ public final class FleetService: Sendable {
     let logger: Logger
     /// The server clock (µs since the epoch).
     let clock: @Sendable () -> Int64
-    /// Set while a retention run is in progress (one at a time).
-    let retentionGate = Mutex(false)
+    /// The retention run or projection rebuild in progress (one at a time).
+    let maintenance = MaintenanceGate()
 
     /// Opens the data directory, folds the log into the projection, and starts the writer.
     public init(
@@ -32,7 +32,7 @@ public final class FleetService: Sendable {
         let started = Date()
         let restored = Self.restoreSnapshot(log: log, logger: logger)
         var initial = try restored ?? Self.rebuildBase(log: log, logger: logger)
-        try Self.catchUp(log: log, &initial)
+        try Self.foldToHead(log: log, &initial)
         logger.info(
             "projections ready",
             metadata: [
@@ -46,7 +46,7 @@ public final class FleetService: Sendable {
             rebuild: { log in
                 var caughtUp =
                     try Self.restoreSnapshot(log: log, logger: logger) ?? Self.rebuildBase(log: log, logger: logger)
-                try Self.catchUp(log: log, &caughtUp)
+                try Self.foldToHead(log: log, &caughtUp)
                 return WriterState(ingestion: caughtUp.ingestion)
             },
             clock: clock,
@@ -65,9 +65,14 @@ public final class FleetService: Sendable {
     /// are skipped and counted (`skippedEvents`), or stop the fold, as `policy` says.
     /// Folds the log from after `projection.sequence` to its head, a long run (a start without a
     /// checkpoint, a rebuild) on every core (`SplitFold`), then whatever was appended meanwhile.
-    /// On an error the projection is left empty: for folds whose result is discarded on an error.
-    public static func catchUp(log: EventLog, _ projection: inout FleetProjection) throws {
-        try SplitFold.fold(log: log, &projection, through: try log.readHead())
+    /// On an error the projection is left empty (sequence 0, no retention base): discard it. The
+    /// live projection is folded in place instead (`fold(log:into:from:policy:)`), which keeps
+    /// what it folded before an error.
+    public static func foldToHead(
+        log: EventLog, _ projection: inout FleetProjection,
+        minimumSplitEvents: UInt64 = SplitFold.defaultMinimumEvents
+    ) throws {
+        try SplitFold.fold(log: log, &projection, through: try log.readHead(), minimumEvents: minimumSplitEvents)
         try fold(log: log, into: &projection)
     }
 

@@ -17,9 +17,6 @@ public enum SplitFold {
     /// and counted). The projection is moved into the parts and back, never copied (a shared
     /// column would be copied on its next append). Unlike the fold in place, a failed fold leaves
     /// an empty projection: for callers that discard it on an error anyway.
-    ///
-    /// (Moves use `swap`, not `consume`: Swift 6.3.1 debug builds miscompiled `x = f(consume x)`
-    /// into a use of freed memory here.)
     public static func fold(
         log: EventLog, _ projection: inout FleetProjection, through: UInt64, parts: Int = defaultParts,
         minimumEvents: UInt64 = defaultMinimumEvents

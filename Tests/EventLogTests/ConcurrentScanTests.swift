@@ -85,16 +85,24 @@ struct ConcurrentScanTests {
         #expect(result.flatMap { $0.dropFirst() }.sorted() == kept)
     }
 
-    @Test("an error in any pass is thrown")
+    @Test("an error in any pass is thrown (the lowest-numbered failing pass's) and the accumulators are gone")
     func passErrorIsThrown() async throws {
         let fixture = try await ScanFixture(events: (0..<100).map { sampleEvent($0) })
         defer { fixture.close() }
         let log = fixture.log
         struct Stop: Error, Equatable { var pass: Int }
+        var accumulators = [0, 0, 0]
         #expect(throws: Stop(pass: 1)) {
-            var accumulators = [0, 0, 0]
-            try log.concurrentPasses(through: 100, accumulators: &accumulators) { _, pass, record in
+            try log.concurrentPasses(through: 100, accumulators: &accumulators, batchSize: 10) { _, pass, record in
                 if pass >= 1 && record.sequence == 77 { throw Stop(pass: pass) }
+            }
+        }
+        #expect(accumulators.isEmpty)
+        var counts = [0, 0]
+        #expect(throws: Stop(pass: 0)) {
+            try log.concurrentPasses(through: 100, accumulators: &counts, batchSize: 10) { count, pass, record in
+                count += 1
+                if pass == 0 && record.sequence == 5 { throw Stop(pass: 0) }
             }
         }
     }

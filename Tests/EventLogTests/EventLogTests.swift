@@ -217,7 +217,7 @@ struct EventLogTests {
         #expect(seen == [1])
     }
 
-    @Test("a damaged record fails passes over the log whichever pass verifies its batch")
+    @Test("a damaged record fails passes over the log, whatever their number and batch size")
     func checksumInPasses() async throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanup() }

@@ -60,6 +60,19 @@ struct SplitFoldTests {
                 metric(
                     agent: Int64(agent), op: op, day: 30, error: agent == 3 ? "upstream timeout (504) — retried" : nil))
         }
+        // Agents with extreme ids (each part gets some), and one operation type in two Unicode
+        // forms (NFD first): equal as strings, so one interned name, whose bytes differ.
+        for (agent, op) in [
+            (-3, "cafe\u{301}"), (Int64(1) << 40, "caf\u{E9}"), (Int64.max, "caf\u{E9}"),
+            (Int64.min + 1, "cafe\u{301}"),
+            (-3, "caf\u{E9}"),
+        ] {
+            append(
+                .metricRecorded(
+                    MetricRecorded(
+                        agentID: agent, operationType: op, timestamp: R.start + 29 * R.day, executionTimeMs: 99,
+                        tokensUsed: 5, success: true, qualityScore: 50, costNanos: 10_000)))
+        }
         let marker = RetentionApplied(
             asOf: R.end, metricCutoff: R.start + 5 * R.day, rollupCutoff: R.start - 10 * R.day,
             throughSequence: UInt64(stored.count), archive: "archive/test.jsonl.gz", archivedEvents: 1,
@@ -148,6 +161,27 @@ struct SplitFoldTests {
                 let resumed = Self.splitFold(stored[cut...], from: restored, parts: parts)
                 #expect(resumed.snapshotBytes() == expectedBytes, "\(parts) parts after \(cut) events")
             }
+        }
+    }
+
+    @Test("a fold split again for every chunk, restored from a snapshot between some, equals the fold in one piece")
+    func chunkedSplitFolds() throws {
+        let (stored, _) = try Self.storedLog()
+        var whole = FleetProjection()
+        Self.fold(stored, into: &whole)
+        #expect(whole.metrics.operationNames.filter { $0 == "caf\u{E9}" }.count == 1)
+        for (chunk, parts) in [(97, 3), (500, 2), (stored.count / 3, 4)] {
+            var projection = FleetProjection()
+            var start = 0
+            var round = 0
+            while start < stored.count {
+                let end = min(stored.count, start + chunk)
+                projection = Self.splitFold(stored[start..<end], from: projection, parts: parts)
+                if round % 2 == 1 { projection = try FleetProjection(snapshot: projection.snapshotBytes()) }
+                start = end
+                round += 1
+            }
+            #expect(projection.snapshotBytes() == whole.snapshotBytes(), "chunks of \(chunk), \(parts) parts")
         }
     }
 

@@ -48,7 +48,7 @@ struct BlueGreenRebuildTests {
         #expect(service.read { $0.sequence } == service.log.head)
         #expect(service.read { $0.metrics.count } == 2_250)
         var reference = FleetProjection()
-        try FleetService.catchUp(log: service.log, &reference)
+        try FleetService.foldToHead(log: service.log, &reference)
         #expect(service.read { $0.snapshotBytes() } == reference.snapshotBytes())
         // Writes after the switch land in the new projection.
         try await record(service, count: 10, from: 5_000)

@@ -195,34 +195,37 @@ struct ReplayTests {
         }
     }
 
+    /// Flips a payload bit of event `flip` and deletes event `delete` underneath the codec.
+    static func damage(_ directory: String, flip: UInt64, delete: UInt64?) throws {
+        let log = try EventLog(directory: directory)
+        defer { log.close() }
+        var txn: OpaquePointer?
+        #expect(mdb_txn_begin(log.env, nil, 0, &txn) == 0)
+        for (sequence, deleting) in [(flip, false)] + (delete.map { [($0, true)] } ?? []) {
+            var keyValue = sequence.bigEndian
+            let rc = withUnsafeMutableBytes(of: &keyValue) { k -> Int32 in
+                var key = MDB_val(mv_size: 8, mv_data: k.baseAddress)
+                if deleting { return mdb_del(txn, log.eventsDB, &key, nil) }
+                var value = MDB_val()
+                guard mdb_get(txn, log.eventsDB, &key, &value) == 0 else { return -1 }
+                var bytes = Array(UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size))
+                bytes[bytes.count - 1] ^= 0x40
+                return bytes.withUnsafeMutableBytes { b in
+                    var v = MDB_val(mv_size: b.count, mv_data: b.baseAddress)
+                    return mdb_put(txn, log.eventsDB, &key, &v, 0)
+                }
+            }
+            #expect(rc == 0)
+        }
+        #expect(mdb_txn_commit(txn) == 0)
+    }
+
     @Test("verify names every damaged sequence: checksum, gap, undecodable")
     func verifyDamage() async throws {
         try await withScenario { s in
             // Damage the log underneath the codec: flip a payload byte of event 3, delete event 7,
             // then append an event of a type this build does not know.
-            do {
-                let log = try EventLog(directory: s.directory)
-                var txn: OpaquePointer?
-                #expect(mdb_txn_begin(log.env, nil, 0, &txn) == 0)
-                for (sequence, delete) in [(UInt64(3), false), (7, true)] {
-                    var keyValue = sequence.bigEndian
-                    let rc = withUnsafeMutableBytes(of: &keyValue) { k -> Int32 in
-                        var key = MDB_val(mv_size: 8, mv_data: k.baseAddress)
-                        if delete { return mdb_del(txn, log.eventsDB, &key, nil) }
-                        var value = MDB_val()
-                        guard mdb_get(txn, log.eventsDB, &key, &value) == 0 else { return -1 }
-                        var bytes = Array(UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size))
-                        bytes[bytes.count - 1] ^= 0x40
-                        return bytes.withUnsafeMutableBytes { b in
-                            var v = MDB_val(mv_size: b.count, mv_data: b.baseAddress)
-                            return mdb_put(txn, log.eventsDB, &key, &v, 0)
-                        }
-                    }
-                    #expect(rc == 0)
-                }
-                #expect(mdb_txn_commit(txn) == 0)
-                log.close()
-            }
+            try Self.damage(s.directory, flip: 3, delete: 7)
             do {
                 let log = try EventLog(directory: s.directory)
                 let writer = try EventWriter(log: log, initialState: NoAppendState(), rebuild: { _ in NoAppendState() })
@@ -305,7 +308,49 @@ struct ReplayTests {
                 #expect(resumed.snapshotBytes() == whole.snapshotBytes(), "\(parts) parts from the checkpoint")
                 var partial = FleetProjection()
                 try SplitFold.fold(log: log, &partial, through: s.head / 2, parts: parts, minimumEvents: 1)
+                var firstHalf = FleetProjection()
+                try LogReplay.fold(log, into: &firstHalf, through: s.head / 2, splitMinimum: .max)
                 #expect(partial.sequence == s.head / 2)
+                #expect(partial.snapshotBytes() == firstHalf.snapshotBytes(), "\(parts) parts through the middle")
+            }
+        }
+    }
+
+    @Test("the replay fold in split chunks and the service's fold to the head equal the fold on one thread")
+    func chunkedSplitFolds() async throws {
+        try await withScenario { s in
+            let log = try LogReplay.openReadOnly(s.directory)
+            defer { log.close() }
+            var whole = FleetProjection()
+            try LogReplay.fold(log, into: &whole, through: s.head, splitMinimum: .max)
+            #expect(whole.sequence == s.head)
+            for chunk: UInt64 in [1, 7, 50, 1_000] {
+                var chunked = FleetProjection()
+                var positions: [UInt64] = []
+                try LogReplay.fold(log, into: &chunked, through: s.head, chunk: chunk, splitMinimum: 1) {
+                    positions.append($0)
+                }
+                #expect(chunked.snapshotBytes() == whole.snapshotBytes(), "chunks of \(chunk)")
+                #expect(positions.last == s.head && positions == positions.sorted())
+            }
+            var toHead = FleetProjection()
+            try FleetService.foldToHead(log: log, &toHead, minimumSplitEvents: 1)
+            #expect(toHead.snapshotBytes() == whole.snapshotBytes())
+        }
+    }
+
+    @Test("a split fold over a damaged record throws it and leaves an empty projection")
+    func failedSplitFold() async throws {
+        try await withScenario { s in
+            try Self.damage(s.directory, flip: s.head - 2, delete: nil)
+            let log = try LogReplay.openReadOnly(s.directory)
+            defer { log.close() }
+            for parts in 1...3 {
+                var projection = FleetProjection()
+                #expect(throws: EventLogError.self) {
+                    try SplitFold.fold(log: log, &projection, through: s.head, parts: parts, minimumEvents: 1)
+                }
+                #expect(projection.sequence == 0 && projection.metrics.count == 0 && projection.agents.isEmpty)
             }
         }
     }

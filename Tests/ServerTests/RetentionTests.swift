@@ -273,6 +273,27 @@ struct RetentionJobTests {
         }
     }
 
+    @Test("retention and a projection rebuild never overlap: each answers 409 while the other runs")
+    func maintenanceExcludes() async throws {
+        try await H.run { client, service in
+            try await service.maintenance.run(.retention) {
+                let rebuild = try await client.call(.post, "/api/v1/admin/rebuild")
+                #expect(rebuild.status == .conflict)
+                #expect(rebuild.error?["message"]?.stringValue == "a retention run is already in progress")
+                let again = try await client.post("/api/v1/admin/retention", ["as_of": .string(H.iso(H.noon))])
+                #expect(again.status == .conflict)
+            }
+            try await service.maintenance.run(.rebuild) {
+                let retention = try await client.post("/api/v1/admin/retention", ["as_of": .string(H.iso(H.noon))])
+                #expect(retention.status == .conflict)
+                #expect(retention.error?["message"]?.stringValue == "a projection rebuild is already in progress")
+                await #expect(throws: MaintenanceBusy(running: .rebuild)) { try await service.rebuildProjection() }
+            }
+            #expect(try await client.call(.post, "/api/v1/admin/rebuild").status == .ok)
+            #expect(try await client.post("/api/v1/admin/retention", ["as_of": .string(H.iso(H.noon))]).status == .ok)
+        }
+    }
+
     @Test("an export after retention takes the removed events back from the archive and imports whole")
     func exportImport() async throws {
         let directory = NSTemporaryDirectory() + "retention-\(UUID().uuidString)"

@@ -176,10 +176,10 @@ let benchmarks: @Sendable () -> Void = {
         rawScanLog.destroy()
     }
 
-    // The rebuild the service and the replay tool run: `FleetService.catchUp` from an empty
+    // The rebuild the service and the replay tool run: `FleetService.foldToHead` from an empty
     // projection, split by agent over the machine's cores (`SplitFold`, one part per core).
     rebuildBenchmark("Rebuild.FleetProjection.1M") { log, projection in
-        try FleetService.catchUp(log: log, &projection)
+        try FleetService.foldToHead(log: log, &projection)
     }
     // The same rebuild on one thread: the fold itself, without the split.
     rebuildBenchmark("Rebuild.FleetProjection.1M.oneThread") { log, projection in

@@ -1,7 +1,9 @@
 /// Values by agent id, for the per-agent state every folded metric touches (its columns, its
-/// spend): the values sit in one array, found through an open-addressing index with a
-/// multiplicative hash (a `Dictionary` hashes every id with SipHash, twice per metric). Entries
-/// are never removed one by one; `extract` moves a subset out whole.
+/// spend): the values sit in one array, found through an open-addressing index with a cheap
+/// seeded mix of the id (a `Dictionary` hashes every id with SipHash, twice per metric; clients
+/// choose agent ids, so the mix is seeded per process like `Hasher`, and the slot order never
+/// shows in any answer or snapshot). Entries are never removed one by one; `extract` moves a
+/// subset out whole.
 public struct AgentTable<Value: Sendable>: Sendable, Sequence {
     /// The agent ids, in the order they were added (sort them for a stable order).
     public private(set) var keys: [Int64] = []
@@ -9,6 +11,10 @@ public struct AgentTable<Value: Sendable>: Sendable, Sequence {
     public private(set) var values: [Value] = []
     /// Index into `keys`/`values` per slot, -1 when empty; a power of two at least twice `count`.
     private var slots: [Int32] = Array(repeating: -1, count: 8)
+    /// The process's hash seed, kept here so a lookup does not go through the global's accessor.
+    private let seed = HashSeed.value
+    /// 64 − log2(slot count): `home` keeps that many of the product's top bits.
+    private var shift: UInt64 = 61
 
     public init() {}
 
@@ -16,15 +22,30 @@ public struct AgentTable<Value: Sendable>: Sendable, Sequence {
     public var isEmpty: Bool { keys.isEmpty }
 
     @inline(__always)
-    private static func home(_ id: Int64, mask: Int) -> Int {
-        Int(truncatingIfNeeded: (UInt64(bitPattern: id) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    private func home(_ id: Int64, mask: Int) -> Int {
+        // Fibonacci hashing: the top bits of the product, which every bit of the id reaches.
+        Int(truncatingIfNeeded: ((UInt64(bitPattern: id) ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    }
+
+    /// The longest run of slots a lookup of a present id probes (for tests of the hash's spread).
+    var longestProbe: Int {
+        let mask = slots.count - 1
+        return keys.map { id in
+            var slot = home(id, mask: mask)
+            var probes = 1
+            while keys[Int(slots[slot])] != id {
+                slot = (slot + 1) & mask
+                probes += 1
+            }
+            return probes
+        }.max() ?? 0
     }
 
     /// The position of `id` in `keys`/`values`, nil when it has no entry.
     @inline(__always)
     public func index(of id: Int64) -> Int? {
         let mask = slots.count - 1
-        var slot = Self.home(id, mask: mask)
+        var slot = home(id, mask: mask)
         while true {
             let index = slots[slot]
             if index < 0 { return nil }
@@ -75,6 +96,7 @@ public struct AgentTable<Value: Sendable>: Sendable, Sequence {
         values.append(value)
         if keys.count * 2 > slots.count {
             slots = Array(repeating: -1, count: slots.count * 2)
+            shift -= 1
             for i in keys.indices { place(i) }
         } else {
             place(index)
@@ -84,7 +106,7 @@ public struct AgentTable<Value: Sendable>: Sendable, Sequence {
 
     private mutating func place(_ index: Int) {
         let mask = slots.count - 1
-        var slot = Self.home(keys[index], mask: mask)
+        var slot = home(keys[index], mask: mask)
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(index)
     }
@@ -123,5 +145,20 @@ extension AgentTable: Equatable where Value: Equatable {
     /// The same ids with equal values, whatever the order they were added in.
     public static func == (lhs: AgentTable, rhs: AgentTable) -> Bool {
         lhs.count == rhs.count && lhs.keys.indices.allSatisfy { rhs[lhs.keys[$0]] == lhs.values[$0] }
+    }
+}
+
+/// The per-process seed and the mixing function of the projection's own hash tables.
+enum HashSeed {
+    /// Random per process: which keys collide cannot be chosen from outside.
+    static let value = UInt64.random(in: .min ... .max)
+
+    /// The SplitMix64 finalizer: every input bit reaches every output bit.
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -15,6 +15,8 @@ public struct OperationTable: Sendable {
     /// Open addressing: a name index per slot, -1 when empty; the count is a power of two kept at
     /// least twice the number of names.
     private var slots: [Int32] = Array(repeating: -1, count: 16)
+    /// The process's hash seed, kept here so a lookup does not go through the global's accessor.
+    private let seed = HashSeed.value
 
     public init() {}
 
@@ -27,7 +29,7 @@ public struct OperationTable: Sendable {
     @inline(__always)
     public func index(utf8 bytes: UnsafeRawBufferPointer) -> Int32? {
         let mask = slots.count - 1
-        var slot = Self.hash(bytes) & mask
+        var slot = hash(bytes) & mask
         while true {
             let candidate = slots[slot]
             if candidate < 0 { return nil }
@@ -57,9 +59,9 @@ public struct OperationTable: Sendable {
     private mutating func place(_ index: Int32) {
         let start = utf8Starts[Int(index)]
         let end = utf8Starts[Int(index) + 1]
-        let hash = utf8.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+        let bucket = utf8.withUnsafeBytes { self.hash(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
         let mask = slots.count - 1
-        var slot = hash & mask
+        var slot = bucket & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = index
     }
@@ -74,20 +76,44 @@ public struct OperationTable: Sendable {
         }
     }
 
-    /// Length, first and last eight bytes, mixed (names differ early or late, rarely only inside).
+    /// Every byte, eight at a time (the last word overlapping), mixed with the length and the
+    /// per-process seed: operation types come from clients.
     @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+    func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
         let n = bytes.count
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
         if n >= 8 {
-            h ^= UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
-            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            var i = 0
+            while i + 8 < n {
+                h =
+                    (h ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                    &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+                i += 8
+            }
             h ^= UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
         } else {
-            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            var tail: UInt64 = 0
+            for (k, byte) in bytes.enumerated() { tail |= UInt64(byte) << UInt64(8 * k) }
+            h ^= tail
         }
-        h = (h ^ (h >> 32)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        return Int(truncatingIfNeeded: HashSeed.mix(h))
+    }
+
+    /// The longest run of slots a lookup of a present name probes (for tests of the hash's spread).
+    var longestProbe: Int {
+        let mask = slots.count - 1
+        return (0..<names.count).map { index in
+            let start = utf8Starts[index]
+            let end = utf8Starts[index + 1]
+            var slot = utf8.withUnsafeBytes { hash(UnsafeRawBufferPointer(rebasing: $0[start..<end])) } & mask
+            var probes = 1
+            while slots[slot] != Int32(index) {
+                slot = (slot + 1) & mask
+                probes += 1
+            }
+            return probes
+        }.max() ?? 0
     }
 }
 

@@ -43,18 +43,19 @@ extension LogReplay {
 
     /// Folds the records `from…through` into `projection`, as the service does (events this
     /// build cannot decode are skipped and counted). `progress` gets the position after each batch.
-    /// Long runs are folded on every core (`SplitFold`): on an error, discard `projection`.
+    /// Runs of at least `splitMinimum` events are folded on every core (`SplitFold`), `chunk`
+    /// events at a time: on an error `projection` is left empty (sequence 0), discard it.
     public static func fold(
         _ log: EventLog, into projection: inout FleetProjection, through: UInt64,
+        chunk: UInt64 = 262_144, splitMinimum: UInt64 = SplitFold.defaultMinimumEvents,
         progress: ((UInt64) -> Void)? = nil
     ) throws {
         var next = projection.sequence + 1
         let batch: UInt64 = 16_384
         // Long runs are folded on every core, a chunk at a time (so progress keeps moving).
-        let chunk: UInt64 = 262_144
-        while through >= next && through - next + 1 >= SplitFold.defaultMinimumEvents {
-            let end = min(through, next + chunk - 1)
-            try SplitFold.fold(log: log, &projection, through: end)
+        while through >= next && through - next + 1 >= splitMinimum {
+            let end = min(through, next + max(chunk, 1) - 1)
+            try SplitFold.fold(log: log, &projection, through: end, minimumEvents: 1)
             next = end + 1
             progress?(end)
         }

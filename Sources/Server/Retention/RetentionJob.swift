@@ -6,13 +6,11 @@ import Synchronization
 /// Why retention could not run.
 public enum RetentionError: Error, Sendable, CustomStringConvertible {
     case archive(String)
-    case alreadyRunning
     case archiveMissing(String)
 
     public var description: String {
         switch self {
         case .archive(let message): return "retention archive: \(message)"
-        case .alreadyRunning: return "a retention run is already in progress"
         case .archiveMissing(let path): return "the retention archive \(path) is missing or does not match its marker"
         }
     }
@@ -54,14 +52,12 @@ extension FleetService {
 
     /// `stopAfterMarker` leaves the run as a crash right after the marker would (tests).
     func applyRetention(asOf: Int64, stopAfterMarker: Bool) async throws -> RetentionReport {
-        guard
-            retentionGate.withLock({ running in
-                if running { return false }
-                running = true
-                return true
-            })
-        else { throw RetentionError.alreadyRunning }
-        defer { retentionGate.withLock { $0 = false } }
+        try await maintenance.run(.retention) {
+            try await runRetention(asOf: asOf, stopAfterMarker: stopAfterMarker)
+        }
+    }
+
+    private func runRetention(asOf: Int64, stopAfterMarker: Bool) async throws -> RetentionReport {
 
         let rules = read { $0.rules }
         let day = UTCTime.microsecondsPerDay

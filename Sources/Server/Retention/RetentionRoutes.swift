@@ -22,8 +22,8 @@ extension API {
         let report: RetentionReport
         do {
             report = try await service.applyRetention(asOf: asOf)
-        } catch RetentionError.alreadyRunning {
-            throw APIError(.conflict, "conflict", "a retention run is already in progress")
+        } catch let busy as MaintenanceBusy {
+            throw APIError(.conflict, "conflict", "\(busy)")
         } catch let error as RetentionError {
             throw APIError(.serviceUnavailable, "unavailable", "retention could not run: \(error)")
         } catch let error as EventLogError {

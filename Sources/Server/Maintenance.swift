@@ -1,0 +1,33 @@
+import Synchronization
+
+/// The long maintenance jobs of a service. One runs at a time: a rebuild reading the log while
+/// retention deletes from it would miss the deleted metrics (and then switch that state in).
+public enum MaintenanceJob: String, Sendable {
+    case retention = "a retention run"
+    case rebuild = "a projection rebuild"
+}
+
+/// A maintenance job was asked for while another one runs (HTTP 409).
+public struct MaintenanceBusy: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The job that is running.
+    public let running: MaintenanceJob
+
+    public var description: String { "\(running.rawValue) is already in progress" }
+}
+
+/// Which maintenance job runs, if any.
+final class MaintenanceGate: Sendable {
+    private let running = Mutex<MaintenanceJob?>(nil)
+
+    /// Runs `body` as `job`, or throws `MaintenanceBusy` when another job runs.
+    func run<T>(_ job: MaintenanceJob, _ body: () async throws -> T) async throws -> T {
+        let busy: MaintenanceJob? = running.withLock { current in
+            if let current { return current }
+            current = job
+            return nil
+        }
+        if let busy { throw MaintenanceBusy(running: busy) }
+        defer { running.withLock { $0 = nil } }
+        return try await body()
+    }
+}
