@@ -96,7 +96,7 @@ extension EvaluationScheduler {
     /// The monthly job: archives and removes metric events older than the retention.
     func runRetention(asOf: Int64) async {
         do {
-            let report = try await service.applyRetention(asOf: asOf)
+            let report = try await service.applyRetention(asOf: asOf, waitForOtherJobs: true)
             logger.info(
                 "monthly retention",
                 metadata: ["removed": "\(report.removedEvents)", "archive": "\(report.archive ?? "-")"])

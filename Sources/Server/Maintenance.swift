@@ -30,4 +30,18 @@ final class MaintenanceGate: Sendable {
         defer { running.withLock { $0 = nil } }
         return try await body()
     }
+
+    /// Runs `body` as `job` once no other job runs (checking every `poll`): for the jobs the
+    /// service starts itself (the monthly retention, finishing an interrupted one).
+    func runWhenFree<T>(
+        _ job: MaintenanceJob, poll: Duration = .milliseconds(200), _ body: () async throws -> T
+    ) async throws -> T {
+        while true {
+            do {
+                return try await run(job, body)
+            } catch is MaintenanceBusy {
+                try await Task.sleep(for: poll)
+            }
+        }
+    }
 }

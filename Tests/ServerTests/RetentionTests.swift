@@ -291,6 +291,24 @@ struct RetentionJobTests {
             }
             #expect(try await client.call(.post, "/api/v1/admin/rebuild").status == .ok)
             #expect(try await client.post("/api/v1/admin/retention", ["as_of": .string(H.iso(H.noon))]).status == .ok)
+
+            // The scheduler's retention waits for a rebuild to finish instead of failing.
+            let (acquired, acquiredSignal) = AsyncStream<Void>.makeStream()
+            let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await service.maintenance.run(.rebuild) {
+                    acquiredSignal.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in acquired { break }
+            let waiting = Task { try await service.applyRetention(asOf: H.noon, waitForOtherJobs: true) }
+            try await Task.sleep(for: .milliseconds(300))
+            await #expect(throws: MaintenanceBusy(running: .rebuild)) { try await service.applyRetention(asOf: H.noon) }
+            releaseSignal.yield()
+            try await holder.value
+            let report = try await waiting.value
+            #expect(report.asOf == H.noon)
         }
     }
 

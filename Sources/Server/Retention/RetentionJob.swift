@@ -45,9 +45,15 @@ extension FleetService {
     /// Events deleted per write transaction.
     static let retentionChunk = 10_000
 
-    /// Runs retention at `asOf` with the rules in force.
-    public func applyRetention(asOf: Int64) async throws -> RetentionReport {
-        try await applyRetention(asOf: asOf, stopAfterMarker: false)
+    /// Runs retention at `asOf` with the rules in force; throws `MaintenanceBusy` while a
+    /// projection rebuild runs (`waitForOtherJobs`: waits for it instead).
+    public func applyRetention(asOf: Int64, waitForOtherJobs: Bool = false) async throws -> RetentionReport {
+        if waitForOtherJobs {
+            return try await maintenance.runWhenFree(.retention) {
+                try await runRetention(asOf: asOf, stopAfterMarker: false)
+            }
+        }
+        return try await applyRetention(asOf: asOf, stopAfterMarker: false)
     }
 
     /// `stopAfterMarker` leaves the run as a crash right after the marker would (tests).
@@ -123,6 +129,10 @@ extension FleetService {
     /// Finishes a run whose marker is in the log but whose removal did not complete (a crash).
     /// Does nothing when every marker completed.
     public func resumeRetention() async throws {
+        try await maintenance.runWhenFree(.retention) { try await finishInterruptedRetention() }
+    }
+
+    private func finishInterruptedRetention() async throws {
         let last = read { p -> (UInt64, RetentionApplied)? in p.lastRetention }
         guard let (sequence, marker) = last else { return }
         if let raw = try log.meta(Self.retentionCompletedKey),
