@@ -317,6 +317,7 @@ enum OpenAPISpec {
             "responses": {
               "200": {"description": "Rebuilt and switched", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RebuildResult"}}}},
               "401": {"$ref": "#/components/responses/Unauthorized"},
+              "409": {"$ref": "#/components/responses/Conflict"},
               "503": {"$ref": "#/components/responses/Unavailable"}
             }
           },
