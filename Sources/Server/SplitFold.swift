@@ -34,11 +34,9 @@ public enum SplitFold {
             swap(&whole, &projection)
             return
         }
-        var part0 = FleetProjection()
-        swap(&part0, &projection)
-        var all = part0.split(into: parts)
+        var all = projection.split(into: parts)
         all.insert(FleetProjection(), at: 0)
-        swap(&all[0], &part0)
+        swap(&all[0], &projection)
         try log.concurrentPasses(from: first, through: through, accumulators: &all) { projection, pass, record in
             projection.apply(
                 type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
