@@ -76,13 +76,7 @@ let benchmarks: @Sendable () -> Void = {
     let scanLog = LogSlot()
     Benchmark(
         "ScanDecode.1M",
-        configuration: .init(
-            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
-            scalingFactor: .mega,
-            maxDuration: .seconds(20),
-            maxIterations: 30,
-            thresholds: Tolerance.inMemory
-        )
+        configuration: millionEventConfiguration()
     ) { benchmark in
         guard let fixture = scanLog.current else { return benchmark.error("no log") }
         do {
@@ -110,13 +104,7 @@ let benchmarks: @Sendable () -> Void = {
     let parallelScanLog = LogSlot()
     Benchmark(
         "ScanDecode.1M.2partitions",
-        configuration: .init(
-            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
-            scalingFactor: .mega,
-            maxDuration: .seconds(20),
-            maxIterations: 30,
-            thresholds: Tolerance.inMemory
-        )
+        configuration: millionEventConfiguration()
     ) { benchmark in
         guard let fixture = parallelScanLog.current else { return benchmark.error("no log") }
         do {
@@ -147,13 +135,7 @@ let benchmarks: @Sendable () -> Void = {
     let rawScanLog = LogSlot()
     Benchmark(
         "Scan.1M",
-        configuration: .init(
-            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal],
-            scalingFactor: .mega,
-            maxDuration: .seconds(20),
-            maxIterations: 30,
-            thresholds: Tolerance.inMemory
-        )
+        configuration: millionEventConfiguration(metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal])
     ) { benchmark in
         guard let fixture = rawScanLog.current else { return benchmark.error("no log") }
         do {
@@ -199,13 +181,7 @@ private func rebuildBenchmark(
     let slot = LogSlot()
     Benchmark(
         name,
-        configuration: .init(
-            metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
-            scalingFactor: .mega,
-            maxDuration: .seconds(20),
-            maxIterations: 30,
-            thresholds: Tolerance.inMemory
-        )
+        configuration: millionEventConfiguration()
     ) { benchmark in
         guard let fixture = slot.current else { return benchmark.error("no log") }
         do {
@@ -261,6 +237,16 @@ enum CustomMetric {
     static var appendsPerGroupCommit: BenchmarkMetric {
         .custom("appendsPerGroupCommit", polarity: .prefersLarger, useScalingFactor: false)
     }
+}
+
+/// The configuration of the benchmarks over a million events in memory: throughput in M events/s,
+/// at most 30 iterations or 20 s.
+private func millionEventConfiguration(
+    metrics: [BenchmarkMetric] = [.throughput, .wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident]
+) -> Benchmark.Configuration {
+    .init(
+        metrics: metrics, scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 30,
+        thresholds: Tolerance.inMemory)
 }
 
 /// Relative p90 tolerances (percent), used by `thresholds check` against `Thresholds/` and by
@@ -380,25 +366,16 @@ struct MetricGenerator {
         "code_generation", "pull_request_review", "document_summarization", "customer_support_reply",
         "unit_test_generation", "structured_data_extraction", "web_research_synthesis", "incident_triage",
     ]
-    private var state: UInt64
+    private var random: SplitMix64
     private var timestamp: Int64 = 1_767_225_600_000_000  // 2026-01-01T00:00:00Z in µs
 
     init(seed: UInt64) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15
-    }
-
-    /// SplitMix64.
-    private mutating func random() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        random = SplitMix64(seed: seed)
     }
 
     mutating func metric() -> MetricRecorded {
-        let a = random()
-        let b = random()
+        let a = random.next()
+        let b = random.next()
         timestamp += Int64(a % 2_000)
         let success = b % 20 != 0
         return MetricRecorded(
@@ -419,5 +396,22 @@ struct MetricGenerator {
         return NewEvent(
             type: MetricRecorded.type, schemaVersion: MetricRecorded.version, occurredAt: metric.timestamp,
             payload: DomainEvent.metricRecorded(metric).encodedPayload())
+    }
+}
+
+/// SplitMix64: the deterministic generator of the benchmark workloads.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -220,23 +220,16 @@ typealias ReplayLogSlot = FixtureSlot<ReplayLog>
 /// alone but 2.5 does not), one in 5,000 ten times slower (outliers), agent 5 getting 9% slower
 /// a day over the last 8 days (degradation), one failure in 20, a quarter unscored, $0.05–$0.45.
 struct ReplayMetricGenerator {
-    private var state: UInt64
+    private var generator: SplitMix64
     private var timestamp = ReplayWorkload.start
     /// The mean gap that spreads the metrics over the days.
     private let meanGap = ReplayWorkload.days * UTCTime.microsecondsPerDay / Int64(ReplayWorkload.metrics)
 
     init(seed: UInt64) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15
+        generator = SplitMix64(seed: seed)
     }
 
-    /// SplitMix64.
-    private mutating func random() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func random() -> UInt64 { generator.next() }
 
     private mutating func unit() -> Double { Double(random() >> 11) / Double(1 << 53) }
 
