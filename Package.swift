@@ -64,12 +64,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Projections"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Projections", "TestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
                 "Server",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Fixtures")]

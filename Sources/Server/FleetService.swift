@@ -51,13 +51,15 @@ public final class FleetService: Sendable {
             },
             clock: clock,
             onCommit: { first, _ in
-                projection.state.withLock { state in
+                let sequence = projection.state.withLock { state in
                     do {
                         try Self.fold(log: log, into: &state, from: first)
                     } catch {
                         logger.critical("projection could not fold committed events", metadata: ["error": "\(error)"])
                     }
+                    return state.sequence
                 }
+                projection.published(sequence)
             })
     }
 
@@ -195,7 +197,19 @@ public final class FleetService: Sendable {
 
     /// Replaces the live projection under its lock (blue/green rebuild).
     func swapProjection<R>(_ body: (inout FleetProjection) throws -> R) throws -> R {
-        try projection.state.withLock { try body(&$0) }
+        var sequence: UInt64 = 0
+        defer { projection.published(sequence) }
+        return try projection.state.withLock { state in
+            defer { sequence = state.sequence }
+            return try body(&state)
+        }
+    }
+
+    /// Returns once the live projection has folded the log up to `sequence` (at once when it
+    /// has), or when the task is cancelled. No polling: the commit hook, the tailer and a rebuild
+    /// wake the waiters when they move the projection.
+    public func waitForProjection(atLeast sequence: UInt64) async {
+        await projection.wait(atLeast: sequence)
     }
 
     /// Runs an evaluation decision that needs the metric data of the projection.
@@ -210,11 +224,53 @@ public final class FleetService: Sendable {
     }
 }
 
-/// The read projection behind its lock.
+/// The read projection behind its lock, and the tasks waiting for it to reach a position.
 final class ProjectionHolder: Sendable {
     let state: Mutex<FleetProjection>
 
+    private struct Waiters: ~Copyable {
+        /// The projection's sequence as last published (under this lock, so that a waiter never
+        /// misses the wake-up for a position reached while it registers).
+        var published: UInt64
+        var nextID = 0
+        var entries: [Int: (sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
+    }
+
+    private let waiters: Mutex<Waiters>
+
     init(_ initial: FleetProjection) {
+        waiters = Mutex(Waiters(published: initial.sequence))
         state = Mutex(initial)
+    }
+
+    /// Records that the projection now holds everything up to `sequence` and wakes whoever waited
+    /// for a position up to it.
+    func published(_ sequence: UInt64) {
+        let ready = waiters.withLock { waiters -> [CheckedContinuation<Void, Never>] in
+            waiters.published = sequence
+            let due = waiters.entries.filter { $0.value.sequence <= sequence }
+            for id in due.keys { waiters.entries.removeValue(forKey: id) }
+            return due.values.map(\.continuation)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    func wait(atLeast sequence: UInt64) async {
+        let id = waiters.withLock { waiters -> Int in
+            waiters.nextID += 1
+            return waiters.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = waiters.withLock { waiters -> Bool in
+                    if waiters.published >= sequence || Task.isCancelled { return true }
+                    waiters.entries[id] = (sequence, continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            waiters.withLock { $0.entries.removeValue(forKey: id) }?.continuation.resume()
+        }
     }
 }

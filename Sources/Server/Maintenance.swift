@@ -15,33 +15,72 @@ public struct MaintenanceBusy: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "\(running.rawValue) is already in progress" }
 }
 
-/// Which maintenance job runs, if any.
+/// Which maintenance job runs, if any, and who waits for it to end.
 final class MaintenanceGate: Sendable {
-    private let running = Mutex<MaintenanceJob?>(nil)
+    private struct State {
+        var running: MaintenanceJob?
+        var nextWaiterID = 0
+        /// Tasks waiting (`runWhenFree`) for the running job to end; all are woken when it does.
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// How many tasks wait in `runWhenFree` for the running job to end.
+    var waiting: Int { state.withLock { $0.waiters.count } }
 
     /// Runs `body` as `job`, or throws `MaintenanceBusy` when another job runs.
     func run<T>(_ job: MaintenanceJob, _ body: () async throws -> T) async throws -> T {
-        let busy: MaintenanceJob? = running.withLock { current in
-            if let current { return current }
-            current = job
+        let busy: MaintenanceJob? = state.withLock { state in
+            if let current = state.running { return current }
+            state.running = job
             return nil
         }
         if let busy { throw MaintenanceBusy(running: busy) }
-        defer { running.withLock { $0 = nil } }
+        defer { finish() }
         return try await body()
     }
 
-    /// Runs `body` as `job` once no other job runs (checking every `poll`): for the jobs the
-    /// service starts itself (the monthly retention, finishing an interrupted one).
-    func runWhenFree<T>(
-        _ job: MaintenanceJob, poll: Duration = .milliseconds(200), _ body: () async throws -> T
-    ) async throws -> T {
+    private func finish() {
+        let woken = state.withLock { state in
+            state.running = nil
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for continuation in woken { continuation.resume() }
+    }
+
+    /// Runs `body` as `job` once no other job runs: for the jobs the service starts itself (the
+    /// monthly retention, finishing an interrupted one). Waits for the running job's end, not on a
+    /// timer; throws `CancellationError` when cancelled while waiting.
+    func runWhenFree<T>(_ job: MaintenanceJob, _ body: () async throws -> T) async throws -> T {
         while true {
             do {
                 return try await run(job, body)
             } catch is MaintenanceBusy {
-                try await Task.sleep(for: poll)
+                try await waitForEnd()
             }
         }
+    }
+
+    /// Returns when no job runs (at once when none does).
+    private func waitForEnd() async throws {
+        let id = state.withLock { state -> Int in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.running == nil || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        }
+        try Task.checkCancellation()
     }
 }

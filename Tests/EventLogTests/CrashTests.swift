@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import TestSupport
 import Testing
 
 /// The built `metrics-service` executable next to the test bundle.
@@ -28,11 +29,30 @@ struct CrashTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
+            let (firstLine, firstLineSignal) = AsyncStream<Void>.makeStream()
+            let handle = pipe.fileHandleForReading
+            // Reads everything the writer prints; signals once its first acknowledgement is complete.
+            let reader = Task {
+                await onOwnThread { () -> Data in
+                    var data = Data()
+                    while true {
+                        let chunk = handle.availableData
+                        if chunk.isEmpty { break }
+                        data.append(chunk)
+                        if data.contains(UInt8(ascii: "\n")) { firstLineSignal.yield() }
+                    }
+                    firstLineSignal.finish()
+                    return data
+                }
+            }
             try process.run()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...600)))
+            // Kill at a random moment after the writer acknowledged something (however long a busy
+            // machine takes to start it), so that every round has acknowledgements to check.
+            for await _ in firstLine { break }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...300)))
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            await onOwnThread { process.waitUntilExit() }
+            let output = String(decoding: await reader.value, as: UTF8.self)
             var lines = output.split(separator: "\n", omittingEmptySubsequences: false)
             if output.last != "\n" { lines.removeLast() }  // a line cut by the kill was not fully acknowledged
             var thisRound = 0

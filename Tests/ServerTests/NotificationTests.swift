@@ -5,6 +5,7 @@ import Logging
 import Projections
 import ServiceLifecycle
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Server
@@ -115,19 +116,19 @@ struct NotificationTests {
             try await withService { service in
                 try await Self.setUpAgent(service)
                 let target = try WebhookTarget(parsing: "http://127.0.0.1:\(receiver.port)/hook")
-                try await withOutbox(service, [target]) {
+                try await withOutbox(service, [target]) { progress in
                     try await service.appendMetrics([Self.metric(costNanos: 900_000_000)])
-                    #expect(try await eventually { receiver.delivered("hook").count == 1 })
+                    try await receiver.waitForDelivered("hook", count: 1)
                     try await service.appendAcknowledgement(alertID: 1, by: "alice", note: "looking")
-                    #expect(try await eventually { receiver.delivered("hook").count == 2 })
+                    try await receiver.waitForDelivered("hook", count: 2)
                     try await service.write { state, context in
                         let events = try Ingestion.resolve(
                             alertID: 1, by: "bob", note: nil, now: context.recordedAt, state: state)
                         return (events.map { ($0, nil) }, ())
                     }
-                    #expect(try await eventually { receiver.delivered("hook").count == 3 })
-                    let last = service.read { $0.alertBook.alert(1)?.history.last?.position }
-                    #expect(try await eventually { try Self.checkpoint(service, target) == last.map { "\($0)" } })
+                    try await receiver.waitForDelivered("hook", count: 3)
+                    let last = try #require(service.read { $0.alertBook.alert(1)?.history.last?.position })
+                    try await progress.wait(for: .checkpointed(target: 0, sequence: last))
                 }
                 let hits = receiver.delivered("hook")
                 let texts = hits.map { $0.body?["text"]?.stringValue ?? "" }
@@ -168,10 +169,11 @@ struct NotificationTests {
                 try await Self.setUpAgent(service)
                 let target = try WebhookTarget(parsing: "http://127.0.0.1:\(receiver.port)/hook?token=SECRET")
                 let capture = LogCapture()
-                try await withOutbox(service, [target], logger: capture.logger) {
+                try await withOutbox(service, [target], logger: capture.logger) { progress in
                     try await service.appendMetrics([Self.metric(costNanos: 900_000_000)])
-                    #expect(try await eventually { receiver.delivered("hook").count == 1 })
-                    try await Task.sleep(for: .milliseconds(300))
+                    let raised = service.log.head
+                    // Once the checkpoint is past the transition, the outbox never sends it again.
+                    try await progress.wait(for: .checkpointed(target: 0, sequence: raised))
                 }
                 let hits = receiver.hits("hook")
                 #expect(hits.map(\.status) == [500, 500, 200])
@@ -193,14 +195,16 @@ struct NotificationTests {
                 try await Self.setUpAgent(service)
                 let all = try WebhookTarget(parsing: "http://127.0.0.1:\(receiver.port)/all")
                 let critical = try WebhookTarget(parsing: "http://127.0.0.1:\(receiver.port)/critical,min=critical")
-                try await withOutbox(service, [all, critical]) {
+                try await withOutbox(service, [all, critical]) { progress in
                     try await service.appendMetrics([Self.metric(costNanos: 900_000_000)])  // warning
                     try await service.appendMetrics([Self.metric(costNanos: 200_000_000)])  // critical
                     try await service.appendAcknowledgement(alertID: 1, by: nil, note: nil)  // the warning's
                     try await service.appendAcknowledgement(alertID: 2, by: nil, note: nil)  // the critical's
-                    #expect(try await eventually { receiver.delivered("all").count == 4 })
-                    #expect(try await eventually { receiver.delivered("critical").count == 2 })
-                    try await Task.sleep(for: .milliseconds(200))
+                    // The last event goes to both targets: once both checkpoints hold it, both
+                    // targets have handled everything before it.
+                    let head = service.log.head
+                    try await progress.wait(for: .checkpointed(target: 0, sequence: head))
+                    try await progress.wait(for: .checkpointed(target: 1, sequence: head))
                 }
                 #expect(receiver.delivered("all").map { $0.body?["alert"]?["id"]?.int64Value } == [1, 2, 1, 2])
                 let onlyCritical = receiver.delivered("critical")
@@ -222,11 +226,12 @@ struct NotificationTests {
                 directory: directory, durability: .relaxed, logger: Self.quiet, clock: { H.noon })
             defer { first.shutdown() }
             try await Self.setUpAgent(first)
-            try await withOutbox(first, [target]) {
+            try await withOutbox(first, [target]) { progress in
                 try await first.appendMetrics([Self.metric(costNanos: 900_000_000)])
-                #expect(try await eventually { receiver.delivered("hook").count == 1 })
                 let raised = first.log.head
-                #expect(try await eventually { try Self.checkpoint(first, target) == "\(raised)" })
+                try await progress.wait(for: .checkpointed(target: 0, sequence: raised))
+                #expect(receiver.delivered("hook").count == 1)
+                #expect(try Self.checkpoint(first, target) == "\(raised)")
             }
             // While no outbox runs, the alert is acknowledged.
             try await first.appendAcknowledgement(alertID: 1, by: "alice", note: nil)
@@ -235,9 +240,9 @@ struct NotificationTests {
             let second = try FleetService(
                 directory: directory, durability: .relaxed, logger: Self.quiet, clock: { H.noon })
             defer { second.shutdown() }
-            try await withOutbox(second, [target]) {
-                #expect(try await eventually { receiver.delivered("hook").count == 2 })
-                try await Task.sleep(for: .milliseconds(200))
+            let head = second.log.head
+            try await withOutbox(second, [target]) { progress in
+                try await progress.wait(for: .checkpointed(target: 0, sequence: head))
             }
             let hits = receiver.hits("hook")
             #expect(hits.map { $0.body?["transition"]?["status"]?.stringValue } == ["active", "acknowledged"])
@@ -254,14 +259,13 @@ struct NotificationTests {
                 try await service.appendAcknowledgement(alertID: 1, by: nil, note: nil)
                 let head = service.log.head
                 let target = try WebhookTarget(parsing: "http://127.0.0.1:\(receiver.port)/hook")
-                try await withOutbox(service, [target]) {
+                try await withOutbox(service, [target]) { progress in
                     let key = NotificationOutbox.checkpointKey(index: 0, target: target)
                     #expect(try service.log.meta(key).map { String(decoding: $0, as: UTF8.self) } == "\(head)")
-                    try await Task.sleep(for: .milliseconds(100))
-                    #expect(receiver.hits("hook").isEmpty)
+                    #expect(progress.all.contains(.started(target: 0, after: head)))
                     try await service.appendMetrics([Self.metric(costNanos: 200_000_000)])
-                    #expect(try await eventually { receiver.delivered("hook").count == 1 })
-                    try await Task.sleep(for: .milliseconds(200))
+                    // Transitions are sent in log order: had history been sent, it would come first.
+                    try await progress.wait(for: .checkpointed(target: 0, sequence: service.log.head))
                 }
                 let hits = receiver.hits("hook")
                 #expect(hits.count == 1)
@@ -286,52 +290,58 @@ struct NotificationTests {
                     try WebhookTarget(parsing: "http://127.0.0.1:\(receiver.port)/live"),
                 ]
                 let capture = LogCapture()
+                // The black hole's request would wait an hour: anything that waited for it
+                // would never finish, so finishing proves it did not wait.
                 let settings = NotificationOutbox.Settings(
                     initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100), jitter: 0.2,
-                    requestTimeout: .seconds(30), shutdownGrace: .milliseconds(200))
+                    requestTimeout: .seconds(3600), shutdownGrace: .milliseconds(200))
+                let progress = Observed<NotificationOutbox.Progress>()
                 let outbox = NotificationOutbox(
-                    service: service, targets: targets, logger: capture.logger, settings: settings)
+                    service: service, targets: targets, logger: capture.logger, settings: settings,
+                    observer: { progress.append($0) })
                 let group = ServiceGroup(
                     configuration: .init(services: [outbox], gracefulShutdownSignals: [], logger: Self.quiet))
                 let running = Task { try await group.run() }
-                let keys = targets.indices.map { NotificationOutbox.checkpointKey(index: $0, target: targets[$0]) }
-                #expect(try await eventually { try keys.allSatisfy { try service.log.meta($0) != nil } })
                 let start = service.log.head
+                for index in targets.indices {
+                    try await progress.wait(for: .started(target: index, after: start))
+                }
 
-                let clock = ContinuousClock()
-                let began = clock.now
                 try await service.appendMetrics([Self.metric(costNanos: 900_000_000)])
-                #expect(try await eventually { receiver.delivered("live").count == 1 })
-                let firstDelivery = clock.now - began
+                let raised = service.log.head
+                // Both dead targets are busy with the first transition: one retrying, one waiting
+                // on its open request.
+                try await progress.wait(for: .attempting(target: 1, position: raised, attempt: 1))
+                try await progress.wait(for: .failed(target: 0, position: raised, attempt: 3))
+                try await receiver.waitForDelivered("live", count: 1)
                 for i in 0..<50 {
                     try await service.appendMetrics([Self.metric(costNanos: 1_000, at: H.noon - H.hour + Int64(i))])
                 }
                 try await service.appendMetrics([Self.metric(costNanos: 200_000_000)])
-                let ingestion = clock.now - began
-                #expect(try await eventually { receiver.delivered("live").count == 2 })
-                // Well under the 30 s request timeout of the dead targets (the machine may be busy).
-                #expect(firstDelivery < .seconds(10), "the live target waited for the dead ones")
-                #expect(ingestion < .seconds(10), "ingestion waited for the dead targets")
-                // The dead targets are still on their first event and keep retrying.
-                #expect(
-                    try await eventually {
-                        capture.lines.filter {
-                            $0.contains("delivery failed") && $0.contains("127.0.0.1:\(refused.port)")
-                        }.count >= 3
-                    })
-                for key in keys.prefix(2) {
-                    #expect(try service.log.meta(key).map { String(decoding: $0, as: UTF8.self) } == "\(start)")
+                let last = service.log.head
+                try await receiver.waitForDelivered("live", count: 2)
+                try await progress.wait(for: .checkpointed(target: 2, sequence: last))
+                #expect(receiver.delivered("live").last?.body?["transition"]?["position"]?.int64Value == Int64(last))
+
+                // Ingestion and the live target got here while the dead targets are still on the
+                // first transition: the black hole's only request is still open, and neither
+                // checkpoint moved.
+                let seen = progress.all
+                #expect(!seen.contains { if case .failed(1, _, _) = $0 { true } else { false } })
+                #expect(!seen.contains { if case .attempting(1, _, 2) = $0 { true } else { false } })
+                #expect(!seen.contains { if case .delivered(let t, _) = $0 { t < 2 } else { false } })
+                for (index, target) in targets.prefix(2).enumerated() {
+                    #expect(try Self.checkpoint(service, target, index: index) == "\(start)")
                 }
 
-                let last = try #require(receiver.delivered("live").last?.body?["transition"]?["position"]?.int64Value)
-                #expect(last == Int64(service.log.head))
-                #expect(try await eventually { try Self.checkpoint(service, targets[2], index: 2) == "\(last)" })
-
-                let stopping = clock.now
+                // Graceful shutdown interrupts the hour-long request and the retry backoff.
                 await group.triggerGracefulShutdown()
                 try await running.value
-                #expect(clock.now - stopping < .seconds(2), "graceful shutdown waited for a backoff or a request")
                 #expect(!capture.lines.contains { $0.contains("SECRET") })
+                #expect(
+                    capture.lines.filter {
+                        $0.contains("delivery failed") && $0.contains("127.0.0.1:\(refused.port)")
+                    }.count >= 3)
             }
         }
     }
@@ -385,19 +395,24 @@ struct NotificationTests {
     }
 
     /// Runs an outbox in a service group around `body`: starts it, waits until every target has
-    /// its checkpoint, and shuts it down gracefully afterwards.
+    /// loaded or written its checkpoint, and shuts it down gracefully afterwards. `body` gets the
+    /// outbox's progress to wait on.
     func withOutbox(
         _ service: FleetService, _ targets: [WebhookTarget], logger: Logger = NotificationTests.quiet,
-        settings: NotificationOutbox.Settings = NotificationTests.fast, _ body: () async throws -> Void
+        settings: NotificationOutbox.Settings = NotificationTests.fast,
+        _ body: (Observed<NotificationOutbox.Progress>) async throws -> Void
     ) async throws {
-        let outbox = NotificationOutbox(service: service, targets: targets, logger: logger, settings: settings)
+        let progress = Observed<NotificationOutbox.Progress>()
+        let outbox = NotificationOutbox(
+            service: service, targets: targets, logger: logger, settings: settings, observer: { progress.append($0) })
         let group = ServiceGroup(
             configuration: .init(services: [outbox], gracefulShutdownSignals: [], logger: Self.quiet))
         let running = Task { try await group.run() }
         do {
-            let keys = targets.indices.map { NotificationOutbox.checkpointKey(index: $0, target: targets[$0]) }
-            #expect(try await eventually { try keys.allSatisfy { try service.log.meta($0) != nil } })
-            try await body()
+            for index in targets.indices {
+                try await progress.wait { $0.contains { if case .started(index, _) = $0 { true } else { false } } }
+            }
+            try await body(progress)
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await running.value
@@ -405,16 +420,6 @@ struct NotificationTests {
         }
         await group.triggerGracefulShutdown()
         try await running.value
-    }
-
-    /// Polls `condition` until it holds or `timeout` passes.
-    func eventually(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        return try condition()
     }
 
     /// Runs a local HTTP receiver on 127.0.0.1 (port 0) around `body`.
@@ -461,12 +466,12 @@ final class Receiver: Sendable {
     }
 
     private struct State {
-        var hits: [Hit] = []
         var failuresLeft: Int
         var port = 0
     }
 
     private let state: Mutex<State>
+    private let recorded = Observed<Hit>()
 
     init(failFirst: Int) {
         state = Mutex(State(failuresLeft: failFirst))
@@ -478,22 +483,28 @@ final class Receiver: Sendable {
     }
 
     func record(path: String, body: [UInt8], contentType: String?, idempotencyKey: String?) -> Int {
-        state.withLock { state in
+        let status = state.withLock { state in
             let status = state.failuresLeft > 0 ? 500 : 200
             state.failuresLeft = max(state.failuresLeft - 1, 0)
-            state.hits.append(
-                Hit(
-                    path: path, status: status, body: try? JSONParser.parse(body), contentType: contentType,
-                    idempotencyKey: idempotencyKey))
             return status
         }
+        recorded.append(
+            Hit(
+                path: path, status: status, body: try? JSONParser.parse(body), contentType: contentType,
+                idempotencyKey: idempotencyKey))
+        return status
     }
 
     /// Every request to `path`, failed ones included.
-    func hits(_ path: String) -> [Hit] { state.withLock { $0.hits.filter { $0.path == path } } }
+    func hits(_ path: String) -> [Hit] { recorded.all.filter { $0.path == path } }
 
     /// The requests to `path` that were answered 2xx.
     func delivered(_ path: String) -> [Hit] { hits(path).filter { $0.status == 200 } }
+
+    /// Returns once `count` requests to `path` were answered 2xx.
+    func waitForDelivered(_ path: String, count: Int) async throws {
+        try await recorded.wait { hits in hits.count { $0.path == path && $0.status == 200 } >= count }
+    }
 }
 
 /// A TCP socket on 127.0.0.1 with a port the system picked: listening, it completes connections

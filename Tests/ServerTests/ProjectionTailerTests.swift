@@ -43,7 +43,7 @@ struct ProjectionTailerTests {
                 logger: logger))
         let running = Task { try await group.run() }
         // The stream yields the head at once: the tailer folds the whole log again.
-        for _ in 0..<500 where service.read({ $0.sequence }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        await service.waitForProjection(atLeast: 3)
         #expect(service.read { $0.agents.count } == 3)
         #expect(try service.catchUp(to: 3) == 0)
         await group.triggerGracefulShutdown()

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import Projections
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import EventLog
@@ -770,24 +771,12 @@ struct ReplayTests {
     }
 
     /// Runs `metrics-service replay …`; returns the exit status, standard output and error.
-    static func replay(_ arguments: [String], input: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+    static func replay(_ arguments: [String], input: URL? = nil) async throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let executable = try #require(serviceBinary(), "build the metrics-service executable first (swift build)")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["replay"] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        if let input { process.standardInput = try FileHandle(forReadingFrom: input) }
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+        let result = try await runProcess(executable, ["replay"] + arguments, input: input)
+        return (result.status, result.out, result.err)
     }
 
     @Test("the replay subcommands of the executable, beside a running service")
@@ -802,49 +791,51 @@ struct ReplayTests {
             let service = try FleetService(directory: dir, durability: .relaxed, clock: { s.endClock })
             defer { service.shutdown() }
 
-            let verify = try Self.replay(["verify", "--data-dir", dir])
+            let verify = try await Self.replay(["verify", "--data-dir", dir])
             #expect(verify.status == 0, "\(verify)")
             #expect(verify.out.contains("ok: every checksum holds"))
 
-            let rebuild = try Self.replay(["rebuild", "--verify", "--data-dir", dir])
+            let rebuild = try await Self.replay(["rebuild", "--verify", "--data-dir", dir])
             #expect(rebuild.status == 0, "\(rebuild)")
             #expect(rebuild.out.contains("every answer is identical"))
             #expect(rebuild.err.contains("rebuild \(s.head)/\(s.head) events (100.0%)"))
 
-            let at = try Self.replay([
+            let at = try await Self.replay([
                 "at", UTCTime.formatISO8601(s.endClock), "/api/v1/metrics/summary", "--data-dir", dir,
             ])
             #expect(at.status == 0, "\(at)")
             let live = try #require(s.endAnswers.first { $0.path == "/api/v1/metrics/summary" })
             #expect(Array(at.out.utf8) == live.body + [UInt8(ascii: "\n")])
 
-            let missingAgent = try Self.replay(["at", "\(s.head)", "/api/v1/agents/99", "--data-dir", dir])
+            let missingAgent = try await Self.replay(["at", "\(s.head)", "/api/v1/agents/99", "--data-dir", dir])
             #expect(missingAgent.status == 1)
             #expect(missingAgent.err.contains("404 not_found"))
 
-            let early = try Self.replay(["at", "2020-01-01T00:00:00Z", "/api/v1/metrics/summary", "--data-dir", dir])
+            let early = try await Self.replay([
+                "at", "2020-01-01T00:00:00Z", "/api/v1/metrics/summary", "--data-dir", dir,
+            ])
             #expect(early.status == 1)
             #expect(early.err.contains("is before the first event of the log"))
 
-            let alert = try Self.replay(["alert", "1", "--data-dir", dir])
+            let alert = try await Self.replay(["alert", "1", "--data-dir", dir])
             #expect(alert.status == 0, "\(alert)")
             #expect(alert.out.contains("alice"))
-            let unknown = try Self.replay(["alert", "99", "--data-dir", dir])
+            let unknown = try await Self.replay(["alert", "99", "--data-dir", dir])
             #expect(unknown.status == 1)
             #expect(unknown.err.contains("error: alert 99 does not exist"))
 
             let rulesFile = URL(fileURLWithPath: dir + "-rules.json")
             defer { try? FileManager.default.removeItem(at: rulesFile) }
             try Data(#"{"evaluator": {"outlier_minimum_sample": 2}}"#.utf8).write(to: rulesFile)
-            let badRules = try Self.replay(["what-if", "--rules", rulesFile.path, "--data-dir", dir])
+            let badRules = try await Self.replay(["what-if", "--rules", rulesFile.path, "--data-dir", dir])
             #expect(badRules.status == 1)
             #expect(
                 badRules.err.contains("field evaluator.outlier_minimum_sample: must be at least 3"), "\(badRules.err)")
             try Data(#"{"evaluator": {"outlier_z_threshold": 3.5}}"#.utf8).write(to: rulesFile)
-            let whatIf = try Self.replay(["what-if", "--rules", rulesFile.path, "--no-hourly", "--data-dir", dir])
+            let whatIf = try await Self.replay(["what-if", "--rules", rulesFile.path, "--no-hourly", "--data-dir", dir])
             #expect(whatIf.status == 0, "\(whatIf)")
             #expect(whatIf.out.contains("not raised"))
-            let whatIfJSON = try Self.replay([
+            let whatIfJSON = try await Self.replay([
                 "what-if", "--rules", rulesFile.path, "--no-hourly", "--format", "json", "--data-dir", dir,
             ])
             #expect(
@@ -853,21 +844,21 @@ struct ReplayTests {
 
             let exportFile = URL(fileURLWithPath: dir + "-export.jsonl")
             defer { try? FileManager.default.removeItem(at: exportFile) }
-            let export = try Self.replay(["export", "--data-dir", dir, "--output", exportFile.path])
+            let export = try await Self.replay(["export", "--data-dir", dir, "--output", exportFile.path])
             #expect(export.status == 0, "\(export)")
             #expect(export.err.contains("exported \(s.head) events"))
             // Importing into the directory the service holds is refused; into a new one it works.
-            let locked = try Self.replay(["import", exportFile.path, "--data-dir", dir])
+            let locked = try await Self.replay(["import", exportFile.path, "--data-dir", dir])
             #expect(locked.status == 1)
             #expect(locked.err.contains("is already opened for writing by another process"), "\(locked.err)")
             let copy = dir + "-copy"
             defer { try? FileManager.default.removeItem(atPath: copy) }
-            let imported = try Self.replay(["import", "-", "--data-dir", copy], input: exportFile)
+            let imported = try await Self.replay(["import", "-", "--data-dir", copy], input: exportFile)
             #expect(imported.status == 0, "\(imported)")
-            let again = try Self.replay(["export", "--data-dir", copy])
+            let again = try await Self.replay(["export", "--data-dir", copy])
             #expect(again.out == (try String(contentsOf: exportFile, encoding: .utf8)))
 
-            let missing = try Self.replay(["verify", "--data-dir", dir + "-nowhere"])
+            let missing = try await Self.replay(["verify", "--data-dir", dir + "-nowhere"])
             #expect(missing.status == 1)
             #expect(missing.err.contains("cannot be used: it does not exist"))
         }

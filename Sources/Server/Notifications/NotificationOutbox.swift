@@ -59,16 +59,36 @@ public struct NotificationOutbox: Service {
         }
     }
 
+    /// What a target's worker did, as it happens (for observers: tests synchronize on these
+    /// instead of sleeping).
+    public enum Progress: Sendable, Equatable {
+        /// The worker loaded (or created) its checkpoint and starts after `after`.
+        case started(target: Int, after: UInt64)
+        /// A POST of the transition at `position` was sent (`attempt` counts from 1).
+        case attempting(target: Int, position: UInt64, attempt: Int)
+        /// The attempt failed; the next one follows after a backoff.
+        case failed(target: Int, position: UInt64, attempt: Int)
+        /// The target answered 2xx.
+        case delivered(target: Int, position: UInt64)
+        /// The checkpoint `sequence` was written.
+        case checkpointed(target: Int, sequence: UInt64)
+    }
+
     let service: FleetService
     public let targets: [WebhookTarget]
     let logger: Logger
     public let settings: Settings
+    let observer: (@Sendable (Progress) -> Void)?
 
-    public init(service: FleetService, targets: [WebhookTarget], logger: Logger, settings: Settings = Settings()) {
+    public init(
+        service: FleetService, targets: [WebhookTarget], logger: Logger, settings: Settings = Settings(),
+        observer: (@Sendable (Progress) -> Void)? = nil
+    ) {
         self.service = service
         self.targets = targets
         self.logger = logger
         self.settings = settings
+        self.observer = observer
     }
 
     /// The meta key of target `index`'s checkpoint: `notifications.<index>.<FNV-1a 64 of the URL>`.
@@ -93,8 +113,9 @@ public struct NotificationOutbox: Service {
                 logger[metadataKey: "webhook"] = "\(target.displayHost)"
                 logger[metadataKey: "webhook_index"] = "\(index)"
                 let worker = WebhookWorker(
-                    service: service, target: target, key: Self.checkpointKey(index: index, target: target),
-                    logger: logger, settings: settings)
+                    service: service, target: target, index: index,
+                    key: Self.checkpointKey(index: index, target: target), logger: logger, settings: settings,
+                    observer: observer)
                 group.addTask { await worker.run() }
             }
         }
@@ -105,9 +126,15 @@ public struct NotificationOutbox: Service {
 struct WebhookWorker: Sendable {
     let service: FleetService
     let target: WebhookTarget
+    let index: Int
     let key: String
     let logger: Logger
     let settings: NotificationOutbox.Settings
+    let observer: (@Sendable (NotificationOutbox.Progress) -> Void)?
+
+    private func report(_ progress: NotificationOutbox.Progress) {
+        observer?(progress)
+    }
 
     /// The last sequence handled, and the last one written to the meta database.
     struct Cursor {
@@ -121,6 +148,7 @@ struct WebhookWorker: Sendable {
         let client = WebhookClient(url: target.url, timeout: settings.requestTimeout)
         defer { client.invalidate() }
         guard var cursor = await start() else { return }
+        report(.started(target: index, after: cursor.handled))
         for await _ in service.log.headUpdates().cancelOnGracefulShutdown() {
             await drain(&cursor, client: client)
             if stopping { break }
@@ -235,11 +263,7 @@ struct WebhookWorker: Sendable {
         default: return nil
         }
         // The head is published just before the projection folds the commit: wait for it.
-        var waited = 0
-        while service.read({ $0.sequence }) < sequence && waited < 5000 && !stopping {
-            try? await Task.sleep(for: .milliseconds(1))
-            waited += 1
-        }
+        await cancelWhenGracefulShutdown { await service.waitForProjection(atLeast: sequence) }
         let found = service.read { projection -> (AlertRecord, JSONValue)? in
             guard let record = projection.alertBook.alert(alertID) else { return nil }
             return (record, projection.alertJSON(record))
@@ -260,12 +284,14 @@ struct WebhookWorker: Sendable {
         var attempt = 0
         while !stopping {
             attempt += 1
+            report(.attempting(target: index, position: message.position, attempt: attempt))
             let failure: String
             do {
                 let status = try await Self.withShutdownGrace(settings.shutdownGrace) {
                     try await client.post(message.body, idempotencyKey: message.idempotencyKey)
                 }
                 if (200..<300).contains(status) {
+                    report(.delivered(target: index, position: message.position))
                     if attempt > 1 {
                         logger.info(
                             "webhook delivered after retries",
@@ -289,6 +315,7 @@ struct WebhookWorker: Sendable {
                     "transition": "\(message.status)",
                     "attempt": "\(attempt)", "error": "\(failure)", "retry_in_s": "\(Self.seconds(delay))",
                 ])
+            report(.failed(target: index, position: message.position, attempt: attempt))
             guard await sleep(delay) else { return false }
         }
         return false
@@ -299,6 +326,7 @@ struct WebhookWorker: Sendable {
         do {
             try await service.writer.setMeta(key, Array(String(cursor.handled).utf8))
             cursor.persisted = cursor.handled
+            report(.checkpointed(target: index, sequence: cursor.handled))
         } catch EventLogError.closed {
             logger.debug("webhook checkpoint not written: the log is closed")
         } catch {
