@@ -111,8 +111,8 @@ struct API: Sendable {
         guard let object = body.objectValue else { throw APIError.validation("", "the body must be a JSON object") }
         var requestedID: Int64?
         if let raw = object["id"], !raw.isNull {
-            guard let v = raw.int64Value, v >= 1 else {
-                throw APIError.validation("id", "id must be a positive integer")
+            guard let v = raw.int64Value, (1...Limits.maximumAgentID).contains(v) else {
+                throw APIError.validation("id", "id must be an integer from 1 to \(Limits.maximumAgentID)")
             }
             requestedID = v
         }
@@ -210,7 +210,7 @@ struct API: Sendable {
         }
         let outcomes = try await write { state, context in
             let (events, outcomes) = try Ingestion.recordMetrics(
-                MetricValidation.withinFleetSpend(parsed, state: state), state: state,
+                parsed, state: state,
                 nextSequence: context.nextSequence,
                 existingSequence: { try context.existingSequence(forEventID: $0) })
             return (events.map { ($0.event, $0.eventID) }, outcomes)

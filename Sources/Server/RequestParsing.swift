@@ -148,18 +148,10 @@ enum Body {
 
 /// Validation of one metric of `POST /metrics` (§2 Metrics table).
 enum MetricValidation {
-    static let operationCharacters = Set("abcdefghijklmnopqrstuvwxyz0123456789_.-".utf8)
-    /// The most tokens one metric may count (`tokens_used`, `input_tokens`, `output_tokens`): token
-    /// sums over any set of metrics then stay far inside Int64 (overflowing would take 9.2 billion
-    /// metrics at the maximum).
-    static let maximumTokens: Int64 = 1_000_000_000
-    /// The longest execution time one metric may report (about 31.7 years), so sums, variances and
-    /// regressions over execution times stay finite.
-    static let maximumExecutionTimeMs = 1e12
-    /// The fleet's all-time spend, in nano-dollars, that stored metrics may reach (about $4.6 billion):
-    /// every cost sum the service makes (budget periods, windows, roles, the fleet) is a part of it,
-    /// so none can overflow.
-    static let maximumFleetCostNanos = Int64.max / 2
+    /// The most tokens one metric may count (`tokens_used`, `input_tokens`, `output_tokens`).
+    static let maximumTokens = Limits.maximumTokens
+    /// The longest execution time one metric may report (about 31.7 years).
+    static let maximumExecutionTimeMs = Limits.maximumExecutionTimeMs
 
     static func fail(_ field: String, _ message: String) -> IngestionError {
         .validation(field: field, message: message)
@@ -202,11 +194,14 @@ enum MetricValidation {
                 throw fail("agent_id", "agent_id is required")
             }
             guard let agentID = agentValue.int64Value else { throw fail("agent_id", "agent_id must be an integer") }
+            guard (1...Limits.maximumAgentID).contains(agentID) else {
+                throw fail("agent_id", "agent_id must be an integer from 1 to \(Limits.maximumAgentID)")
+            }
             guard knownAgent(agentID) else { throw fail("agent_id", "agent \(agentID) is not registered") }
             guard let op = m["operation_type"]?.stringValue else {
                 throw fail("operation_type", "operation_type is required")
             }
-            guard (1...64).contains(op.utf8.count), op.utf8.allSatisfy({ operationCharacters.contains($0) }) else {
+            guard Limits.isOperationType(op.utf8) else {
                 throw fail("operation_type", "operation_type must be 1-64 characters of a-z, 0-9, _, . and -")
             }
             guard let tsText = m["timestamp"]?.stringValue, let ts = APITime.parse(tsText) else {
@@ -263,31 +258,6 @@ enum MetricValidation {
                     agentID: agentID, operationType: op, timestamp: ts, executionTimeMs: exec, tokensUsed: tokens,
                     apiCalls: apiCalls, success: success, qualityScore: quality, costNanos: nanos,
                     errorMessage: errorMessage))
-        }
-    }
-}
-
-extension MetricValidation {
-    /// Rejects (`cost_usd`, 422) each valid submission that would take the fleet's all-time spend
-    /// over `maximumFleetCostNanos`. Runs in the writer against its state, which includes every
-    /// earlier request, so concurrent requests cannot pass the bound together.
-    static func withinFleetSpend(
-        _ items: [Result<Ingestion.MetricSubmission, IngestionError>], state: IngestionState
-    ) -> [Result<Ingestion.MetricSubmission, IngestionError>] {
-        var total: Int64 = 0
-        for spend in state.spend.values {
-            let (sum, overflow) = total.addingReportingOverflow(spend.total)
-            total = overflow ? Int64.max : sum
-        }
-        return items.map { item in
-            guard case .success(let submission) = item else { return item }
-            let (sum, overflow) = total.addingReportingOverflow(submission.metric.costNanos)
-            guard !overflow, sum <= maximumFleetCostNanos else {
-                return .failure(
-                    fail("cost_usd", "cost_usd would take the fleet's total spend over the service's limit"))
-            }
-            total = sum
-            return item
         }
     }
 }

@@ -130,7 +130,7 @@ struct MetricRecordedPayloadTests {
         for sample in [
             metric,
             MetricRecorded(
-                agentID: -1, operationType: "x", timestamp: 0, executionTimeMs: 0, tokensUsed: 0, success: true,
+                agentID: 1, operationType: "x", timestamp: 0, executionTimeMs: 0, tokensUsed: 0, success: true,
                 qualityScore: nil, costNanos: 0),
         ] {
             let payload = DomainEvent.metricRecorded(sample).encodedPayload()

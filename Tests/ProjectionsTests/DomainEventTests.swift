@@ -17,7 +17,7 @@ struct DomainEventTests {
         ),
         .metricRecorded(
             MetricRecorded(
-                agentID: -1, operationType: "x", timestamp: -5, executionTimeMs: 0, tokensUsed: 0, apiCalls: 0,
+                agentID: 1, operationType: "x", timestamp: 0, executionTimeMs: 0, tokensUsed: 0, apiCalls: 0,
                 success: false, qualityScore: nil, costNanos: 0, errorMessage: "timeout – ünïcode")),
         .alertRaised(
             AlertRaised(

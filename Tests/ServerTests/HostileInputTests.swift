@@ -219,7 +219,7 @@ struct HostileInputTests {
         }
     }
 
-    @Test("token and cost sums cannot overflow: capped tokens, and the fleet's spend is bounded (was a crash)")
+    @Test("token and cost sums cannot overflow: capped tokens, each agent's spend bounded, fleet sums 128-bit")
     func sumsCannotOverflow() async throws {
         try await H.run { client, _ in
             try await Self.setUp(client)
@@ -231,17 +231,21 @@ struct HostileInputTests {
             let summary = try await client.get("/api/v1/metrics/summary", [("as_of", Self.asOf)])
             #expect(summary.data?["last_24h"]?["total_tokens"] == .int(2 * MetricValidation.maximumTokens))
 
-            // $1e9 metrics: the fleet's all-time spend stops at maximumFleetCostNanos (about $4.6e9).
+            // $1e9 metrics: agent 1's all-time spend stops at Limits.maximumAgentSpendNanos (about
+            // $2.3e9), and only agent 1's: another agent's costed metrics are still taken.
             let big = E.batch((0..<6).map { _ in E.metric(cost: 1e9) })
             let r = try await client.post("/api/v1/metrics", big)
             #expect(r.status.code == 207, "HTTP \(r.status.code) \(r.text.prefix(300))")
-            #expect(r.json?["accepted"] == 4 && r.json?["rejected"] == 2, "\(r.text.prefix(300))")
+            #expect(r.json?["accepted"] == 2 && r.json?["rejected"] == 4, "\(r.text.prefix(300))")
             let rejected = r.json?["results"]?.arrayValue?.filter { $0["status"] == "rejected" } ?? []
             #expect(rejected.allSatisfy { $0["error"]?["field"] == "cost_usd" }, "\(rejected)")
             let single = try await client.post("/api/v1/metrics", E.metric(cost: 1e9))
             E.expectError(single, .unprocessableContent, "validation_failed", field: "cost_usd", "one more $1e9")
             // A small cost still fits.
             #expect(try await client.post("/api/v1/metrics", E.metric(cost: 0.5)).status == .created)
+            try await E.register(client, "other", id: 2)
+            let others = E.batch((0..<2).map { _ in E.metric(agent: 2, cost: 1e9) } + [E.metric(agent: 2, cost: 0.01)])
+            #expect(try await client.post("/api/v1/metrics", others).status == .created, "another agent is not blocked")
 
             // Every read still answers, with the sums exact.
             let reads = [
@@ -258,7 +262,11 @@ struct HostileInputTests {
             }
             let byAgent = try await client.get("/api/v1/metrics/aggregate/by-agent/1", [("as_of", Self.asOf)])
             let total = byAgent.data?["cost"]?["total_usd"]?.doubleValue ?? 0
-            #expect(abs(total - 4_000_000_000.502) < 1e-3, "total_usd \(total)")
+            #expect(abs(total - 2_000_000_000.502) < 1e-3, "total_usd \(total)")
+            // The fleet's sums pass Int64 nano-dollars' range of one agent: 128-bit, exact.
+            let summary30 = try await client.get("/api/v1/metrics/summary", [("as_of", Self.asOf)])
+            let fleet = summary30.data?["last_30d_summary"]?["total_cost_usd"]?.doubleValue ?? 0
+            #expect(abs(fleet - 4_000_000_000.512) < 1e-3, "total_cost_usd \(fleet)")
             let evaluate = try await client.post("/api/v1/admin/evaluate", ["as_of": .string(Self.asOf)])
             #expect(evaluate.status == .ok, "\(evaluate.text.prefix(200))")
         }

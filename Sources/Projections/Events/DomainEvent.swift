@@ -84,16 +84,27 @@ public enum DomainEvent: Sendable, Equatable {
             try check(AgentRegistered.version)
             let e = try AgentRegistered(from: &r, version: version)
             try r.finish()
+            if let violation = Limits.agentViolation(e) { throw .malformed(type: type, reason: violation.message) }
             return .agentRegistered(e)
         case BudgetSet.type:
             try check(BudgetSet.version)
             let e = try BudgetSet(from: &r, version: version)
             try r.finish()
+            if let violation = Limits.budgetViolation(e) { throw .malformed(type: type, reason: violation.message) }
             return .budgetSet(e)
         case MetricRecorded.type:
             try check(MetricRecorded.version)
             let e = try MetricRecorded.decode(from: &r, version: version)
             try r.finish()
+            if let violation = Limits.metricViolation(
+                agentID: e.agentID, timestamp: e.timestamp, executionTimeMs: e.executionTimeMs, tokensUsed: e.tokensUsed,
+                apiCalls: e.apiCalls, quality: e.qualityScore, costNanos: e.costNanos)
+            {
+                throw .malformed(type: type, reason: violation.message)
+            }
+            guard Limits.isOperationType(e.operationType.utf8) else {
+                throw .malformed(type: type, reason: "operation type is not 1-64 characters of a-z, 0-9, _, . and -")
+            }
             return .metricRecorded(e)
         case AlertRaised.type:
             try check(AlertRaised.version)

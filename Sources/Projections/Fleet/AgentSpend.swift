@@ -13,17 +13,19 @@ public struct AgentSpend: Sendable, Equatable {
     /// Adds `cost` to the day containing `timestamp` (µs).
     @inline(__always)
     mutating func add(timestamp: Int64, _ cost: Int64) {
-        total += cost
+        // Ingestion and import keep an agent's spend within `Limits.maximumAgentSpendNanos`; the
+        // saturating sums only make a fold of a log written otherwise unable to trap.
+        total = Self.saturatingSum(total, cost)
         let day = UTCTime.floorDivide(timestamp, UTCTime.microsecondsPerDay)
         if let last = days.last, last == day {
-            nanos[nanos.count - 1] += cost
+            nanos[nanos.count - 1] = Self.saturatingSum(nanos[nanos.count - 1], cost)
         } else if days.isEmpty || days[days.count - 1] < day {
             days.append(day)
             nanos.append(cost)
         } else {
             let i = lowerBound(day)
             if i < days.count && days[i] == day {
-                nanos[i] += cost
+                nanos[i] = Self.saturatingSum(nanos[i], cost)
             } else {
                 days.insert(day, at: i)
                 nanos.insert(cost, at: i)
@@ -36,7 +38,7 @@ public struct AgentSpend: Sendable, Equatable {
         var i = lowerBound(firstDay)
         var out: Int64 = 0
         while i < days.count && days[i] < endDay {
-            out += nanos[i]
+            out = Self.saturatingSum(out, nanos[i])
             i += 1
         }
         return out
@@ -52,4 +54,10 @@ public struct AgentSpend: Sendable, Equatable {
     }
 
     private func lowerBound(_ day: Int64) -> Int { days.lowerBound(day) }
+
+    @inline(__always)
+    static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b < 0 ? Int64.min : Int64.max) : sum
+    }
 }

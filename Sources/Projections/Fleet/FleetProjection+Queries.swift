@@ -246,7 +246,7 @@ extension FleetProjection {
         guard !ids.isEmpty else { throw .notFound("no agent has the role \(role)") }
         var items: [(tasks: Int, name: String, value: JSONValue)] = []
         var totalTasks = 0
-        var totalCost: Int64 = 0
+        var totalCost: Int128 = 0
         for id in ids {
             let acc = totals(agentID: id, in: window)
             totalTasks += acc.operations

@@ -163,7 +163,7 @@ extension BinaryReader {
             t.successes = Int(try varint())
             t.executionSum = Double(bitPattern: UInt64(bitPattern: try varint()))
             t.tokens = try varint()
-            t.costNanos = try varint()
+            t.costNanos = Int128(try varint())
             t.qualitySum = Double(bitPattern: UInt64(bitPattern: try varint()))
             t.qualityCount = Int(try varint())
             totals.append(t)
@@ -181,7 +181,8 @@ extension BinaryWriter {
             varint(Int64(t.successes))
             varint(Int64(bitPattern: t.executionSum.bitPattern))
             varint(t.tokens)
-            varint(t.costNanos)
+            // Rollups hold one agent's metrics: within `Limits.maximumAgentSpendNanos`.
+            varint(Int64(clamping: t.costNanos))
             varint(Int64(bitPattern: t.qualitySum.bitPattern))
             varint(Int64(t.qualityCount))
         }

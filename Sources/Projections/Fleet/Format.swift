@@ -16,6 +16,7 @@ enum Format {
     }
 
     static func usd(_ nanos: Int64) -> JSONValue { r4(Money.usd(nanos)) }
+    static func usd(_ nanos: Int128) -> JSONValue { r4(Money.usd(nanos)) }
 
     static func time(_ us: Int64?) -> JSONValue {
         guard let us else { return .null }

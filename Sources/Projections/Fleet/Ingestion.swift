@@ -25,7 +25,9 @@ public enum Ingestion {
             if existing.role == role && (id == nil || id == existingID) { return ([], .unchanged(existing)) }
             throw .conflict("an agent named \(name) already exists with other fields")
         }
-        let assigned = id ?? state.nextAgentID
+        guard let assigned = id ?? state.nextAgentID else {
+            throw .conflict("every agent id up to \(Limits.maximumAgentID) above the largest is taken; name a free id")
+        }
         if let taken = state.agents[assigned] {
             throw .conflict("agent id \(assigned) is taken by \(taken.name)")
         }
@@ -97,6 +99,7 @@ public enum Ingestion {
         var sequence = nextSequence
         var seenInRequest: [String: Int64] = [:]
         var usageDelta: [PeriodKey: Int64] = [:]
+        var spendDelta: [Int64: Int64] = [:]
         var firedNow: Set<IngestionState.FiredKey> = []
         var alertID = state.nextAlertID
         for item in items {
@@ -126,6 +129,18 @@ public enum Ingestion {
                 outcomes.append(.rejected(field: "agent_id", message: "agent \(metric.agentID) is not registered"))
                 continue
             }
+            // Each agent's all-time spend is bounded, so no sum over it can overflow; reaching the
+            // bound stops only this agent's costed metrics, never another's.
+            let spent = (state.spend[metric.agentID]?.total ?? 0) + spendDelta[metric.agentID, default: 0]
+            guard metric.costNanos <= Limits.maximumAgentSpendNanos - spent else {
+                outcomes.append(
+                    .rejected(
+                        field: "cost_usd",
+                        message: "cost_usd would take agent \(metric.agentID)'s all-time spend over "
+                            + "$\(Limits.maximumAgentSpendNanos / Money.nanosPerDollar)"))
+                continue
+            }
+            spendDelta[metric.agentID, default: 0] += metric.costNanos
             let metricID = Int64(sequence)
             sequence += 1
             if let id = submission.eventID { seenInRequest[id] = metricID }

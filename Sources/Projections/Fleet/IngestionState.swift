@@ -79,8 +79,12 @@ public struct IngestionState: Sendable {
 
     public init() {}
 
-    /// The next agent id to assign when a registration names none.
-    public var nextAgentID: Int64 { (agents.keys.max() ?? 0) + 1 }
+    /// The largest agent id registered (0 when none is).
+    public private(set) var largestAgentID: Int64 = 0
+
+    /// The next agent id to assign when a registration names none: one above the largest, or nil
+    /// when that would pass `Limits.maximumAgentID` (then a registration must name a free id).
+    public var nextAgentID: Int64? { largestAgentID < Limits.maximumAgentID ? largestAgentID + 1 : nil }
 
     /// The next alert id.
     public var nextAlertID: Int64 { Int64(alerts.count) + 1 }
@@ -98,6 +102,7 @@ public struct IngestionState: Sendable {
         switch event {
         case .agentRegistered(let e):
             agents[e.agentID] = Agent(id: e.agentID, name: e.name, role: e.role)
+            largestAgentID = max(largestAgentID, e.agentID)
             agentIDsByName[e.name] = e.agentID
         case .budgetSet(let e):
             budgets[e.agentID] = e

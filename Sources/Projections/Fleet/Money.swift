@@ -17,4 +17,9 @@ public enum Money {
     public static func usd(_ nanos: Int64) -> Double {
         Double(nanos) / 1e9
     }
+
+    /// The USD value of a 128-bit sum of nano-dollars.
+    public static func usd(_ nanos: Int128) -> Double {
+        Double(nanos) / 1e9
+    }
 }

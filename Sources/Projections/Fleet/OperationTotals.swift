@@ -5,7 +5,8 @@ public struct OperationTotals: Sendable, Equatable {
     var successes = 0
     var executionSum = 0.0
     var tokens: Int64 = 0
-    public internal(set) var costNanos: Int64 = 0
+    /// 128-bit: totals merged across agents (roles, the fleet) have no bound.
+    public internal(set) var costNanos: Int128 = 0
     var qualitySum = 0.0
     var qualityCount = 0
 
@@ -39,7 +40,7 @@ public struct OperationTotals: Sendable, Equatable {
         if success { successes += 1 }
         executionSum += executionTime
         self.tokens += tokens
-        self.costNanos += costNanos
+        self.costNanos += Int128(costNanos)
         if !quality.isNaN {
             qualitySum += quality
             qualityCount += 1

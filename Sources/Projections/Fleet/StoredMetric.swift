@@ -46,12 +46,24 @@ struct MetricPayload {
         let timestamp = try r.varint()
         let executionTimeMs = try r.double()
         let tokensUsed = try r.varint()
-        _ = try r.varint()  // API calls
+        let apiCalls = try r.varint()
         let success = try r.bool()
-        let quality = try r.bool() ? try r.double() : .nan
+        let scored = try r.bool()
+        let quality = scored ? try r.double() : .nan
         let costNanos = try r.varint()
         if try r.bool() { try r.skipString() }  // error message
         try r.finish()
+        // The same bounds as `DomainEvent.decode`: a value no door accepts is never folded.
+        if let violation = Limits.metricViolation(
+            agentID: agentID, timestamp: timestamp, executionTimeMs: executionTimeMs, tokensUsed: tokensUsed,
+            apiCalls: apiCalls, quality: scored ? quality : nil, costNanos: costNanos)
+        {
+            throw .malformed(type: MetricRecorded.type, reason: violation.message)
+        }
+        guard Limits.isOperationType(operationUTF8) else {
+            throw .malformed(
+                type: MetricRecorded.type, reason: "operation type is not 1-64 characters of a-z, 0-9, _, . and -")
+        }
         stored = StoredMetric(
             timestamp: timestamp, executionTimeMs: executionTimeMs, tokensUsed: tokensUsed, success: success,
             quality: quality, costNanos: costNanos)

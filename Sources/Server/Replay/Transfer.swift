@@ -231,6 +231,15 @@ extension LogReplay {
             recordedAt: recordedAt, occurredAt: occurredAt, payload: payload)
     }
 
+    /// The name of a type id in exports, or `type N` for one this build does not know.
+    static func typeName(_ type: UInt16) -> String {
+        let names = [
+            "AgentRegistered", "BudgetSet", "MetricRecorded", "AlertRaised", "AlertAcknowledged", "AlertResolved",
+            "RulesChanged", "RetentionApplied",
+        ]
+        return names.first { typeID(named: $0) == type } ?? "type \(type)"
+    }
+
     static func typeID(named name: String) -> UInt16? {
         switch name {
         case "AgentRegistered": return AgentRegistered.type
@@ -373,12 +382,29 @@ extension LogReplay {
     public static func importLog(
         into directory: String, lines: some Sequence<[UInt8]>, progress: ((UInt64) -> Void)? = nil
     ) throws -> UInt64 {
+        let created = !FileManager.default.fileExists(atPath: directory)
         let log = try EventLog(directory: directory)
-        defer { log.close() }
+        var closed = false
+        defer { if !closed { log.close() } }
         let head = try log.readHead()
         guard head == 0 else {
             throw ReplayError("the data directory \(directory) already holds \(head) events; import needs an empty one")
         }
+        do {
+            return try importRecords(into: log, lines: lines, progress: progress)
+        } catch {
+            // Nothing half-imported stays behind: a directory this import created goes again.
+            log.close()
+            closed = true
+            if created { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
+        }
+    }
+
+    private static func importRecords(
+        into log: EventLog, lines: some Sequence<[UInt8]>, progress: ((UInt64) -> Void)?
+    ) throws -> UInt64 {
+        var validator = LogValidator()
         var batch: [EventRecord] = []
         var expected: UInt64 = 1
         var imported: UInt64 = 0
@@ -398,6 +424,11 @@ extension LogReplay {
                     throw ReplayError("line \(lineNumber): field event_id: \(id) was already used by event \(earlier)")
                 }
                 seenIDs[id] = record.sequence
+            }
+            if let reason = validator.check(
+                type: record.type, version: record.schemaVersion, payload: record.payload)
+            {
+                throw ReplayError("line \(lineNumber): event \(record.sequence) (\(Self.typeName(record.type))): \(reason)")
             }
             expected += 1
             batch.append(record)

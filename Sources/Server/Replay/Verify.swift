@@ -11,8 +11,12 @@ extension LogReplay {
                 case damaged
                 /// Sequences are missing.
                 case gap
-                /// The payload does not decode into a domain event.
+                /// The payload does not decode into a domain event (or holds values outside `Limits`).
                 case undecodable
+                /// The event decodes but breaks a rule ingestion enforces (a metric of an agent
+                /// that is not registered, an agent's spend over its bound): import refuses it;
+                /// the folds count it and go on.
+                case invalid
                 /// The event id index does not point at the record that carries the id.
                 case index
                 /// A retention archive is missing, damaged, or does not hold the events removed.
@@ -62,6 +66,7 @@ extension LogReplay {
         // Sequences missing below the retention horizon (checked against the archives at the end).
         var removed: [ClosedRange<UInt64>] = []
         var markers: [(UInt64, RetentionApplied)] = []
+        var validator = LogValidator()
         while next <= head {
             var ids: [(String, UInt64)] = []
             do {
@@ -75,6 +80,15 @@ extension LogReplay {
                         let event = try DomainEvent.decode(
                             type: record.type, version: record.schemaVersion, payload: record.payload)
                         if case .retentionApplied(let marker) = event { markers.append((record.sequence, marker)) }
+                        // After a damaged or missing record the state is unknown (it may have registered
+                        // the agent of later metrics): those problems are reported, not their echoes.
+                        if report.problems.isEmpty,
+                            let reason = validator.check(
+                                type: record.type, version: record.schemaVersion, payload: Array(record.payload))
+                        {
+                            report.problems.append(
+                                .init(kind: .invalid, sequence: record.sequence, through: record.sequence, message: reason))
+                        }
                     } catch {
                         report.problems.append(
                             .init(
