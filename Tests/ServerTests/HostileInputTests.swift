@@ -219,6 +219,31 @@ struct HostileInputTests {
         }
     }
 
+    @Test("agent ids: 2^63-1 is refused naming id; the largest allowed id leaves no next id (409), never a crash")
+    func agentIDs() async throws {
+        try await H.run { client, _ in
+            let huge = try await client.post(
+                "/api/v1/agents", ["id": .int(Int64.max), "name": "big", "role": "r"])
+            E.expectError(huge, .unprocessableContent, "validation_failed", field: "id", "id 2^63-1")
+            for bad: JSONValue in [.int(0), .int(-1), .int(Limits.maximumAgentID + 1), .double(1e300)] {
+                let r = try await client.post("/api/v1/agents", ["id": bad, "name": "bad", "role": "r"])
+                E.expectError(r, .unprocessableContent, "validation_failed", field: "id", "id \(bad)")
+            }
+            #expect(try await E.register(client, "first") == 1)
+            let top = try await client.post(
+                "/api/v1/agents", ["id": .int(Limits.maximumAgentID), "name": "top", "role": "r"])
+            #expect(top.status == .created)
+            let next = try await client.post("/api/v1/agents", ["name": "next", "role": "r"])
+            E.expectError(next, .conflict, "conflict", "no id above the largest")
+            #expect(try await E.register(client, "named", id: 7) == 7)
+            let metric = E.metric(agent: Limits.maximumAgentID)
+            #expect(try await client.post("/api/v1/metrics", metric).status == .created)
+            let beyond = try await client.post("/api/v1/metrics", E.metric(agent: Int64.max))
+            E.expectError(beyond, .unprocessableContent, "validation_failed", field: "agent_id", "agent 2^63-1")
+            #expect(try await client.get("/api/v1/agents").status == .ok)
+        }
+    }
+
     @Test("token and cost sums cannot overflow: capped tokens, each agent's spend bounded, fleet sums 128-bit")
     func sumsCannotOverflow() async throws {
         try await H.run { client, _ in

@@ -633,6 +633,73 @@ struct ReplayTests {
         }
     }
 
+    @Test("import validates every payload as ingestion does; a log holding such events starts and is reported by verify")
+    func importValidates() async throws {
+        try await withScenario { s in
+            let source = try LogReplay.openReadOnly(s.directory)
+            defer { source.close() }
+            var exported: [UInt8] = []
+            try LogReplay.export(source) { exported.append(contentsOf: $0) }
+            let lines = exported.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+            let metricLine = try #require(lines.firstIndex { $0.contains(#""type":"MetricRecorded""#) })
+            func tampered(_ edit: (String) -> String) -> [[UInt8]] {
+                var copy = lines
+                copy[metricLine] = edit(copy[metricLine])
+                return copy.map { Array($0.utf8) }
+            }
+            func refusal(_ lines: [[UInt8]]) -> String {
+                let target = NSTemporaryDirectory() + "replay-refused-\(UUID().uuidString)"
+                defer { try? FileManager.default.removeItem(atPath: target) }
+                do {
+                    _ = try LogReplay.importLog(into: target, lines: lines)
+                    return "imported"
+                } catch {
+                    // Nothing half-imported stays behind.
+                    #expect(!FileManager.default.fileExists(atPath: target))
+                    return "\(error)"
+                }
+            }
+            let cost = refusal(tampered { $0.replacing(/"cost_nanos":\d+/, with: #""cost_nanos":9223372036854775807"#) })
+            #expect(cost.contains("line \(metricLine + 1)") && cost.contains("cost_nanos 9223372036854775807"), "\(cost)")
+            let agent = refusal(tampered { $0.replacing(/"agent_id":\d+/, with: #""agent_id":424242"#) })
+            #expect(agent.contains("agent 424242, which is not registered"), "\(agent)")
+            let negative = refusal(tampered { $0.replacing(/"cost_nanos":\d+/, with: #""cost_nanos":-5"#) })
+            #expect(negative.contains("cost_nanos -5"), "\(negative)")
+            let operation = refusal(
+                tampered { $0.replacing(/"operation_type":"[^"]*"/, with: #""operation_type":"Not Valid!""#) })
+            #expect(operation.contains("operation type"), "\(operation)")
+
+            // A log written around the checks (as an older build could): the folds skip and count the
+            // event, the service starts, and verify names it.
+            let directory = NSTemporaryDirectory() + "replay-invalid-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var records: [EventRecord] = []
+            for sequence in 1...s.head { records.append(try #require(try source.record(at: sequence))) }
+            let huge = DomainEvent.metricRecorded(
+                MetricRecorded(
+                    agentID: 1, operationType: "x", timestamp: s.endClock - 60_000_000, executionTimeMs: 1,
+                    tokensUsed: 1, success: true, qualityScore: nil, costNanos: Int64.max))
+            for _ in 0..<2 {
+                records.append(
+                    EventRecord(
+                        sequence: UInt64(records.count + 1), clientEventID: nil, type: MetricRecorded.type,
+                        schemaVersion: MetricRecorded.version, recordedAt: s.endClock, occurredAt: s.endClock,
+                        payload: huge.encodedPayload()))
+            }
+            let log = try EventLog(directory: directory)
+            try log.importRecords(records)
+            log.close()
+            let service = try FleetService(directory: directory, durability: .relaxed, logger: Logger(label: "t"))
+            #expect(service.read { $0.skippedEvents } == 2)
+            service.shutdown()
+            let reopened = try LogReplay.openReadOnly(directory)
+            defer { reopened.close() }
+            let report = try LogReplay.verify(reopened)
+            #expect(report.problems.map(\.kind) == [.undecodable, .undecodable])
+            #expect(report.problems.first?.message.contains("cost_nanos 9223372036854775807") == true)
+        }
+    }
+
     @Test("import into a data directory that a service holds is refused")
     func importLocked() async throws {
         let directory = NSTemporaryDirectory() + "replay-locked-\(UUID().uuidString)"
