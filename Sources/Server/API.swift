@@ -312,6 +312,7 @@ struct API: Sendable {
                     throw APIError.validation(
                         "as_of", "as_of must be an ISO-8601 UTC time, \(APITime.rangeDescription)")
                 }
+                try APITime.requireNotFuture(t, now: requestedAsOf, field: "as_of")
                 requestedAsOf = t
             }
         }

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import Projections
 
 /// An error answer in the contract's envelope (§1):
@@ -113,6 +114,11 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             default:
                 return APIError(error.status, "internal", error.body ?? "the request failed").response
             }
+        } catch let error as HTTPParserError {
+            // Malformed framing (a bad chunk size, an unknown transfer coding) or a client that
+            // closed mid-body: the client's fault, not the service's.
+            context.logger.debug("request body unreadable", metadata: ["error": "\(error)"])
+            return APIError.invalidBody("the request body is not valid HTTP/1.1 framing: \(error)").response
         } catch let error as EventLogError {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
             return APIError(error).response

@@ -93,7 +93,7 @@ public func buildApplication(
             maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
     return Application(
         router: router,
-        server: .http1(configuration: http),
+        server: .serviceHTTP1(configuration: http),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "metrics-service"),
         services: services,

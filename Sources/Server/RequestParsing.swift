@@ -77,6 +77,18 @@ enum APITime {
     }
 
     static func contains(_ us: Int64) -> Bool { us >= earliest && us < latest }
+
+    /// How far ahead of the server clock a client's instant may be (clocks drift): 5 minutes.
+    static let maximumClockSkew: Int64 = 5 * UTCTime.microsecondsPerMinute
+
+    /// 422 naming `field` when `us` lies further in the future than the clock skew allows: an
+    /// evaluation or retention run "in 9998" would resolve every budget alert or remove every metric.
+    static func requireNotFuture(_ us: Int64, now: Int64, field: String) throws(APIError) {
+        guard us <= now + maximumClockSkew else {
+            throw APIError.validation(
+                field, "\(field) is more than 5 minutes after the server's clock (\(UTCTime.formatISO8601(now)))")
+        }
+    }
 }
 
 extension String {
@@ -125,6 +137,10 @@ enum Body {
     /// The body, or 413 `payload_too_large` as soon as it passes `limit` bytes (without reading
     /// the rest). `RequestBody.collect(upTo:)` would throw an error the envelope turns into a 500.
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        // A declared length over the limit is refused at once, before any of the body is read.
+        if let declared = request.headers[.contentLength], let length = Int(declared), length > limit {
+            throw APIError(.contentTooLarge, "payload_too_large", "the request body is larger than \(limit) bytes")
+        }
         var buffer = ByteBuffer()
         for try await chunk in request.body {
             guard chunk.readableBytes <= limit - buffer.readableBytes else {
@@ -208,7 +224,7 @@ enum MetricValidation {
                 throw fail(
                     "timestamp", "timestamp must be an ISO-8601 time with a UTC offset, \(APITime.rangeDescription)")
             }
-            guard ts <= now + 5 * UTCTime.microsecondsPerMinute else {
+            guard ts <= now + APITime.maximumClockSkew else {
                 throw fail("timestamp", "timestamp is more than 5 minutes in the future")
             }
             guard let exec = try number(m["execution_time_ms"], "execution_time_ms") else {

@@ -35,7 +35,9 @@ struct RouteTable: Sendable {
             guard template.count == parts.count else { return false }
             return zip(template, parts).allSatisfy { t, p in t.hasPrefix("{") || t == p }
         }
-        return Set(matching.map(\.method)).sorted { $0.rawValue < $1.rawValue }
+        var methods = Set(matching.map(\.method))
+        if methods.contains(.get) { methods.insert(.head) }  // generated for every GET route
+        return methods.sorted { $0.rawValue < $1.rawValue }
     }
 }
 

@@ -21,7 +21,8 @@ public func buildRouter(
 ) -> Router<BasicRequestContext> {
     let api = API(service: service, limits: limits)
     let table = RouteTableBox()
-    let router = Router()
+    // HEAD answers every GET route with the GET's headers and no body (RFC 9110 §9.3.2).
+    let router = Router(options: .autoGenerateHeadEndpoints)
     let v1 = "/api/v1"
     // Middlewares wrap only the routes added after them: add them first.
     if let origin = limits.corsOrigin {

@@ -10,10 +10,11 @@ struct AuthTests {
     typealias H = ServerHarness
     static let readKey = "read-key-0123456789abcdef"
     static let writeKey = "write-key-0123456789abcdef"
+    static let adminKey = "admin-key-0123456789abcdef"
 
     static var limits: RequestLimits {
         var limits = RequestLimits()
-        limits.apiKeys = try! APIKeys(parsing: "# keys\nread \(readKey)\nwrite \(writeKey)\n")
+        limits.apiKeys = try! APIKeys(parsing: "# keys\nread \(readKey)\nwrite \(writeKey)\nadmin \(adminKey)\n")
         return limits
     }
 
@@ -31,11 +32,21 @@ struct AuthTests {
         #expect(keys.scope(of: Substring(Self.readKey)) == .read)
         #expect(keys.scope(of: "write-key-0123456789abcdeX") == nil)
         #expect(keys.scope(of: "") == nil)
-        #expect(throws: APIKeys.Invalid.self) { try APIKeys(parsing: "admin \(Self.writeKey)") }
+        #expect(try APIKeys(parsing: "admin \(Self.adminKey)").scope(of: Substring(Self.adminKey)) == .admin)
+        #expect(throws: APIKeys.Invalid.self) { try APIKeys(parsing: "root \(Self.writeKey)") }
         #expect(throws: APIKeys.Invalid.self) { try APIKeys(parsing: "read short") }
+        // A file without a key would switch authentication off: refused.
+        for empty in ["", "# only a comment\n\n   \n", "\n"] {
+            #expect(throws: APIKeys.Invalid.self) { try APIKeys(parsing: empty) }
+        }
+        #expect(APIKeys.Scope.read < .write && APIKeys.Scope.write < .admin)
+        #expect(APIKeyMiddleware<BasicRequestContext>.bearerToken("bearer abc") == "abc")
+        #expect(APIKeyMiddleware<BasicRequestContext>.bearerToken("BEARER   abc") == "abc")
+        #expect(APIKeyMiddleware<BasicRequestContext>.bearerToken("Basic abc") == nil)
+        #expect(APIKeyMiddleware<BasicRequestContext>.bearerToken("Bearer") == nil)
     }
 
-    @Test("without a key: 401 in the error envelope; a read key reads, only a write key writes")
+    @Test("without a key: 401 in the error envelope; read reads, write ingests, only admin administers (403)")
     func enforcement() async throws {
         try await H.run(limits: Self.limits) { client, _ in
             let anonymous = try await client.get("/api/v1/agents")
@@ -50,11 +61,38 @@ struct AuthTests {
             let body: JSONValue = ["name": "coder", "role": "developer"]
             let readOnly = try await client.call(
                 .post, "/api/v1/agents", json: body, headers: Self.bearer(Self.readKey))
-            #expect(readOnly.status == .unauthorized)
+            #expect(errorEnvelopeProblems(readOnly, status: .forbidden, code: "forbidden").isEmpty)
             let written = try await client.call(
                 .post, "/api/v1/agents", json: body, headers: Self.bearer(Self.writeKey))
             #expect(written.status == .created)
             #expect(try await client.get("/api/v1/agents/1", headers: Self.bearer(Self.writeKey)).status == .ok)
+            // The scheme is case-insensitive.
+            var lower = HTTPFields()
+            lower[.authorization] = "bearer \(Self.readKey)"
+            #expect(try await client.get("/api/v1/agents", headers: lower).status == .ok)
+            // Ingestion keys cannot administer: rules, evaluation, rebuild and retention need admin.
+            let rules = try await client.get("/api/v1/admin/rules", headers: Self.bearer(Self.readKey))
+            #expect(rules.status == .ok)
+            let document = try #require(rules.data?["rules"])
+            let admin: [(HTTPRequest.Method, String, JSONValue?)] = [
+                (.put, "/api/v1/admin/rules", document), (.post, "/api/v1/admin/evaluate", nil),
+                (.post, "/api/v1/admin/rebuild", nil), (.post, "/api/v1/admin/retention", nil),
+            ]
+            for (method, path, json) in admin {
+                for key in [Self.readKey, Self.writeKey] {
+                    let refused = try await client.call(method, path, json: json, headers: Self.bearer(key))
+                    #expect(
+                        errorEnvelopeProblems(refused, status: .forbidden, code: "forbidden").isEmpty,
+                        "\(method) \(path) with \(key)")
+                }
+                let allowed = try await client.call(method, path, json: json, headers: Self.bearer(Self.adminKey))
+                #expect(allowed.status == .ok, "\(method) \(path): \(allowed.text.prefix(200))")
+            }
+            // An admin key writes and reads too.
+            let third: JSONValue = ["name": "third", "role": "developer"]
+            let byAdmin = try await client.call(
+                .post, "/api/v1/agents", json: third, headers: Self.bearer(Self.adminKey))
+            #expect(byAdmin.status == .created)
         }
     }
 

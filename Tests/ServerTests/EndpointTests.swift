@@ -189,16 +189,25 @@ struct EndpointTests {
                 let r = try await client.call(method, path)
                 Self.expectError(r, .methodNotAllowed, "method_not_allowed", "\(method) \(path)")
             }
-            // `Allow` names the methods the path has.
+            // `Allow` names the methods the path has (HEAD wherever GET is).
             let allows: [(String, String)] = [
-                ("/api/v1/agents", "GET, POST"), ("/api/v1/metrics/summary", "GET"), ("/api/v1/metrics", "POST"),
-                ("/api/v1/admin/rules", "GET, PUT"), ("/api/v1/agents/1/budget", "GET, PUT"),
+                ("/api/v1/agents", "GET, HEAD, POST"), ("/api/v1/metrics/summary", "GET, HEAD"),
+                ("/api/v1/metrics", "POST"),
+                ("/api/v1/admin/rules", "GET, HEAD, PUT"), ("/api/v1/agents/1/budget", "GET, HEAD, PUT"),
                 ("/api/v1/metrics/alerts/1/acknowledge", "PUT"),
             ]
             for (path, allow) in allows {
                 let r = try await client.call(.delete, path)
                 #expect(r.status == .methodNotAllowed, "\(path)")
                 #expect(r.headers[.allow] == allow, "\(path)")
+            }
+            // HEAD answers a GET route with its status and headers and no body.
+            for path in ["/api/v1/agents", "/api/v1/metrics/summary", "/healthz", "/openapi.json"] {
+                let get = try await client.call(.get, path)
+                let head = try await client.call(.head, path)
+                #expect(head.status == .ok, "HEAD \(path)")
+                #expect(head.text.isEmpty, "HEAD \(path) has a body")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "HEAD \(path)")
             }
         }
     }

@@ -244,6 +244,29 @@ struct HostileInputTests {
         }
     }
 
+    @Test("evaluate and retention refuse an as_of beyond the clock skew (422 as_of); nothing is resolved or removed")
+    func futureAsOf() async throws {
+        try await H.run { client, _ in
+            try await Self.setUp(client)
+            #expect(try await client.post("/api/v1/metrics", E.metric(cost: 29.0)).status == .created)
+            let head = try await E.logHead(client)
+            for path in ["/api/v1/admin/evaluate", "/api/v1/admin/retention"] {
+                for future in ["9998-12-31T23:59:59Z", H.iso(H.noon + 6 * H.minute)] {
+                    let r = try await client.post(path, ["as_of": .string(future)])
+                    E.expectError(r, .unprocessableContent, "validation_failed", field: "as_of", "\(path) at \(future)")
+                }
+            }
+            #expect(try await E.logHead(client) == head, "a refused run appended something")
+            let alerts = try await client.get("/api/v1/metrics/alerts")
+            let listed = alerts.data?.arrayValue ?? []
+            #expect(!listed.isEmpty && listed.allSatisfy { $0["status"] == "active" }, "\(alerts.text.prefix(300))")
+            // Within the skew (clocks drift) both run.
+            let skewed = H.iso(H.noon + 4 * H.minute)
+            #expect(try await client.post("/api/v1/admin/evaluate", ["as_of": .string(skewed)]).status == .ok)
+            #expect(try await client.post("/api/v1/admin/retention", ["as_of": .string(skewed)]).status == .ok)
+        }
+    }
+
     @Test("token and cost sums cannot overflow: capped tokens, each agent's spend bounded, fleet sums 128-bit")
     func sumsCannotOverflow() async throws {
         try await H.run { client, _ in

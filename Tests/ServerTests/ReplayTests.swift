@@ -633,7 +633,8 @@ struct ReplayTests {
         }
     }
 
-    @Test("import validates every payload as ingestion does; a log holding such events starts and is reported by verify")
+    @Test(
+        "import validates every payload as ingestion does; a log holding such events starts and is reported by verify")
     func importValidates() async throws {
         try await withScenario { s in
             let source = try LogReplay.openReadOnly(s.directory)
@@ -659,8 +660,10 @@ struct ReplayTests {
                     return "\(error)"
                 }
             }
-            let cost = refusal(tampered { $0.replacing(/"cost_nanos":\d+/, with: #""cost_nanos":9223372036854775807"#) })
-            #expect(cost.contains("line \(metricLine + 1)") && cost.contains("cost_nanos 9223372036854775807"), "\(cost)")
+            let cost = refusal(
+                tampered { $0.replacing(/"cost_nanos":\d+/, with: #""cost_nanos":9223372036854775807"#) })
+            #expect(
+                cost.contains("line \(metricLine + 1)") && cost.contains("cost_nanos 9223372036854775807"), "\(cost)")
             let agent = refusal(tampered { $0.replacing(/"agent_id":\d+/, with: #""agent_id":424242"#) })
             #expect(agent.contains("agent 424242, which is not registered"), "\(agent)")
             let negative = refusal(tampered { $0.replacing(/"cost_nanos":\d+/, with: #""cost_nanos":-5"#) })

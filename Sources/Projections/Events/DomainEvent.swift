@@ -97,7 +97,8 @@ public enum DomainEvent: Sendable, Equatable {
             let e = try MetricRecorded.decode(from: &r, version: version)
             try r.finish()
             if let violation = Limits.metricViolation(
-                agentID: e.agentID, timestamp: e.timestamp, executionTimeMs: e.executionTimeMs, tokensUsed: e.tokensUsed,
+                agentID: e.agentID, timestamp: e.timestamp, executionTimeMs: e.executionTimeMs,
+                tokensUsed: e.tokensUsed,
                 apiCalls: e.apiCalls, quality: e.qualityScore, costNanos: e.costNanos)
             {
                 throw .malformed(type: type, reason: violation.message)

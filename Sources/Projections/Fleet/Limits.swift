@@ -76,7 +76,9 @@ public enum Limits {
             return ("agent_id", "agent_id \(e.agentID) is outside 1...\(maximumAgentID)")
         }
         if !(0...maximumMetricCostNanos).contains(e.totalBudgetNanos) {
-            return ("total_budget_usd", "total_budget_nanos \(e.totalBudgetNanos) is outside 0...\(maximumMetricCostNanos)")
+            return (
+                "total_budget_usd", "total_budget_nanos \(e.totalBudgetNanos) is outside 0...\(maximumMetricCostNanos)"
+            )
         }
         let w = e.warningThresholdPercent
         let c = e.criticalThresholdPercent

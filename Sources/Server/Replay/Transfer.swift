@@ -428,7 +428,8 @@ extension LogReplay {
             if let reason = validator.check(
                 type: record.type, version: record.schemaVersion, payload: record.payload)
             {
-                throw ReplayError("line \(lineNumber): event \(record.sequence) (\(Self.typeName(record.type))): \(reason)")
+                throw ReplayError(
+                    "line \(lineNumber): event \(record.sequence) (\(Self.typeName(record.type))): \(reason)")
             }
             expected += 1
             batch.append(record)

@@ -87,7 +87,9 @@ extension LogReplay {
                                 type: record.type, version: record.schemaVersion, payload: Array(record.payload))
                         {
                             report.problems.append(
-                                .init(kind: .invalid, sequence: record.sequence, through: record.sequence, message: reason))
+                                .init(
+                                    kind: .invalid, sequence: record.sequence, through: record.sequence, message: reason
+                                ))
                         }
                     } catch {
                         report.problems.append(

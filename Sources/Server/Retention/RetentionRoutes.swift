@@ -16,6 +16,7 @@ extension API {
                 guard let text = raw.stringValue, let t = APITime.parse(text) else {
                     throw APIError.validation("as_of", "as_of must be an ISO-8601 UTC time")
                 }
+                try APITime.requireNotFuture(t, now: asOf, field: "as_of")
                 asOf = t
             }
         }
