@@ -6,6 +6,8 @@ import Projections
 struct API: Sendable {
     let service: FleetService
     let limits: RequestLimits
+    /// The last answers of the windowed reads (percentiles, outliers, insights).
+    let windowedAnswers = WindowedAnswerCache()
 
     func now() -> Int64 { service.clock() }
 
@@ -26,6 +28,11 @@ struct API: Sendable {
     ) throws -> Response {
         let query = QueryParameters(request)
         let bytes = try service.read { projection throws in try answer(projection, query) }.serializedBytes
+        return self.answer(request, bytes)
+    }
+
+    /// A 200 with `bytes` and their ETag, or a 304 when `If-None-Match` names the tag.
+    func answer(_ request: Request, _ bytes: [UInt8]) -> Response {
         let tag = ETag.of(bytes)
         var headers = HTTPFields()
         headers[.eTag] = tag
@@ -35,6 +42,22 @@ struct API: Sendable {
         }
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A windowed read (`ReadEndpoint.windowed`), answered from `windowedAnswers` when the cached
+    /// answer is still exact, computed (and remembered) otherwise.
+    func getWindowed(_ request: Request, _ context: BasicRequestContext, _ endpoint: ReadEndpoint) throws -> Response {
+        let query = QueryParameters(request)
+        let arguments = ReadArguments(pathParameter: { context.parameters.get($0) }, query: query, now: now)
+        let key = WindowedAnswerCache.key(path: request.uri.path, query: query)
+        let bytes = try service.read { projection throws -> [UInt8] in
+            let window = try query.window(asOf: try arguments.asOf())
+            if let cached = windowedAnswers.answer(key: key, window: window, in: projection) { return cached }
+            let bytes = try endpoint.answer(projection, arguments).serializedBytes
+            windowedAnswers.store(key: key, .init(sequence: projection.sequence, window: window, bytes: bytes))
+            return bytes
+        }
+        return answer(request, bytes)
     }
 
     /// `GET /metrics/reports/weekly`: JSON, or Markdown with `format=markdown`.

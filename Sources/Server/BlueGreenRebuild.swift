@@ -33,8 +33,12 @@ extension FleetService {
         .value
         let identical = try swapProjection { live in
             // Catch up with what was committed during the fold; `onCommit` cannot run while the
-            // lock is held, so nothing is missed or applied twice.
-            try Self.fold(log: log, into: &fresh)
+            // lock is held, so nothing is missed or applied twice. The head is published before
+            // the commit hook folds, so the live projection may lack the newest commits: both are
+            // brought to the same position before they are compared.
+            let target = try log.readHead()
+            try Self.fold(log: log, into: &fresh, through: target)
+            try Self.fold(log: log, into: &live, through: target)
             let same = fresh.snapshotBytes() == live.snapshotBytes()
             live = fresh
             return same

@@ -82,9 +82,11 @@ public final class FleetService: Sendable {
     /// column on its first append). Events folded before an error stay folded; the next fold
     /// continues after them.
     public static func fold(
-        log: EventLog, into projection: inout FleetProjection, from: UInt64 = 1, policy: UnknownEventPolicy = .skip
+        log: EventLog, into projection: inout FleetProjection, from: UInt64 = 1, through: UInt64 = .max,
+        policy: UnknownEventPolicy = .skip
     ) throws {
         try log.forEach(from: max(from, projection.sequence + 1)) { record in
+            guard record.sequence <= through else { return }
             try projection.apply(
                 type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
                 sequence: record.sequence,
@@ -175,9 +177,13 @@ public final class FleetService: Sendable {
         return copy.sequence
     }
 
-    /// Runs `body` against the current projection.
+    /// Runs `body` against a snapshot of the current projection, taken under the lock in O(1) (the
+    /// projection is a value whose columns are copy-on-write) and read outside it: a long read
+    /// blocks neither the writer's fold nor other reads. A fold while a snapshot is alive copies
+    /// only the columns it changes.
     public func read<R>(_ body: (borrowing FleetProjection) throws -> R) rethrows -> R {
-        try projection.state.withLock { try body($0) }
+        let snapshot = projection.state.withLock { $0 }
+        return try body(snapshot)
     }
 
     /// Appends what `decide` returns, decided on the writer against its state.

@@ -45,14 +45,20 @@ public struct ReadEndpoint: Sendable {
     /// The path template, e.g. `/api/v1/agents/{id}`.
     public let path: String
     public let summary: String
+    /// Whether the answer depends on nothing but the query (apart from `as_of`, `start_date`,
+    /// `end_date`), the metrics inside the window, and the UTC day of the window's start: then an
+    /// answer stays valid while the log does not move and no metric enters or leaves the window
+    /// (`WindowedAnswerCache`).
+    let windowed: Bool
     let answer: @Sendable (borrowing FleetProjection, ReadArguments) throws(APIError) -> JSONObject
 
     init(
-        _ path: String, _ summary: String,
+        _ path: String, _ summary: String, windowed: Bool = false,
         _ answer: @escaping @Sendable (borrowing FleetProjection, ReadArguments) throws(APIError) -> JSONObject
     ) {
         self.path = path
         self.summary = summary
+        self.windowed = windowed
         self.answer = answer
     }
 
@@ -138,7 +144,9 @@ extension ReadEndpoint {
         return try answering { () throws(QueryError) in try p.byRole(role, window: window) }
     }
 
-    static let percentiles = ReadEndpoint("\(v1)/metrics/percentiles/{metric}", "Percentiles of a metric") {
+    static let percentiles = ReadEndpoint(
+        "\(v1)/metrics/percentiles/{metric}", "Percentiles of a metric", windowed: true
+    ) {
         p, a throws(APIError) in
         let metric = try a.oneOf("metric", StatisticMetric.self)
         let q = a.query
@@ -157,7 +165,7 @@ extension ReadEndpoint {
         return p.trends(metric, asOf: asOf, lookbackDays: lookback, agentID: agentID)
     }
 
-    static let outliers = ReadEndpoint("\(v1)/metrics/outliers/{metric}", "Outliers of a metric") {
+    static let outliers = ReadEndpoint("\(v1)/metrics/outliers/{metric}", "Outliers of a metric", windowed: true) {
         p, a throws(APIError) in
         let metric = try a.oneOf("metric", StatisticMetric.self)
         let q = a.query
@@ -175,7 +183,9 @@ extension ReadEndpoint {
         p.costRecommendations(asOf: try a.asOf())
     }
 
-    static let insights = ReadEndpoint("\(v1)/metrics/insights/performance", "Performance insights") {
+    static let insights = ReadEndpoint(
+        "\(v1)/metrics/insights/performance", "Performance insights", windowed: true
+    ) {
         p, a throws(APIError) in
         p.insights(window: try a.query.window(asOf: try a.asOf()))
     }

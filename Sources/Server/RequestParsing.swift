@@ -5,6 +5,10 @@ import Projections
 struct QueryParameters {
     let values: [String: String]
 
+    init(values: [String: String]) {
+        self.values = values
+    }
+
     init(_ request: Request) {
         var values: [String: String] = [:]
         for (key, value) in request.uri.queryParameters {

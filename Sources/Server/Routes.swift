@@ -47,7 +47,8 @@ public func buildRouter(
     /// A GET answered from the projection by a shared `ReadEndpoint` (also used by `replay at`).
     func read(_ endpoint: ReadEndpoint) {
         route(.get, endpoint.path, endpoint.summary) { r, c in
-            try api.get(r) { p, q throws(APIError) in
+            if endpoint.windowed { return try api.getWindowed(r, c, endpoint) }
+            return try api.get(r) { p, q throws(APIError) in
                 try endpoint.answer(p, ReadArguments(pathParameter: { c.parameters.get($0) }, query: q, now: api.now))
             }
         }

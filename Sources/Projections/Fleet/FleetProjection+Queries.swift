@@ -493,6 +493,14 @@ extension FleetProjection {
         ]
     }
 
+    /// Whether a stored metric (of any agent) has its timestamp in `[from, through]`: a binary
+    /// search per agent, for deciding whether a moved window still holds the same metrics.
+    public func hasMetric(from: Int64, through: Int64) -> Bool {
+        guard from <= through else { return false }
+        for (_, series) in metrics.series where !series.range(from: from, through: through).isEmpty { return true }
+        return false
+    }
+
     // MARK: §3 Insights
 
     /// `GET /metrics/insights/performance`.
@@ -502,27 +510,41 @@ extension FleetProjection {
             var count = 0
             var mean: Double { sum / Double(count) }
         }
-        var perOpAgent: [String: [Int64: Stat]] = [:]
+        // One pass over the window, keyed by operation id: everything below is linear in the
+        // metrics of the window plus what it ranks (operation types × days), never their product.
+        // Per operation and day, the sums run in the order a filtered pass would visit them
+        // (agents ascending, then time), so the trend of each operation is bit-identical to
+        // `dailySeries(…, operation:)`.
+        var perOpAgent: [Int32: [Int64: Stat]] = [:]
+        var perOpDay: [Int32: [Int64: Stat]] = [:]
+        var perOpAll: [Int32: Stat] = [:]
         var perHour: [Int: Stat] = [:]
         var perAgent: [Int64: OperationTotals] = [:]
+        let originDay = UTCTime.dayIndex(window.start)
         for id in metrics.series.keys.sorted() {
             let s = metrics.series[id]!
             for i in s.range(from: window.start, through: window.end) {
-                let op = metrics.operationNames[Int(s.operations[i])]
-                perOpAgent[op, default: [:]][id, default: Stat()].sum += s.executionTimes[i]
+                let op = s.operations[i]
+                let time = s.executionTimes[i]
+                perOpAgent[op, default: [:]][id, default: Stat()].sum += time
                 perOpAgent[op, default: [:]][id, default: Stat()].count += 1
+                let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
+                perOpDay[op, default: [:]][day, default: Stat()].sum += time
+                perOpDay[op, default: [:]][day, default: Stat()].count += 1
+                perOpAll[op, default: Stat()].sum += time
+                perOpAll[op, default: Stat()].count += 1
                 let hour = UTCTime.hourOfDay(s.timestamps[i])
-                perHour[hour, default: Stat()].sum += s.executionTimes[i]
+                perHour[hour, default: Stat()].sum += time
                 perHour[hour, default: Stat()].count += 1
                 perAgent[id, default: OperationTotals()].add(s, i)
             }
         }
-        let ops = perOpAgent.keys.sorted()
+        let ops = perOpAgent.keys.map { (name: metrics.operationNames[Int($0)], id: $0) }.sorted { $0.name < $1.name }
         var fastest = JSONObject()
-        for op in ops {
+        for (op, opID) in ops {
             var best: (Double, Int64)?
-            for (id, stat) in perOpAgent[op]!.sorted(by: { $0.key < $1.key }) where stat.count >= 3 && agents[id] != nil
-            {
+            for (id, stat) in perOpAgent[opID]!.sorted(by: { $0.key < $1.key })
+            where stat.count >= 3 && agents[id] != nil {
                 if best == nil || stat.mean < best!.0 { best = (stat.mean, id) }
             }
             if let best {
@@ -540,10 +562,13 @@ extension FleetProjection {
         let hours = perHour.map { ($0.value.mean, $0.key, $0.value.count) }
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         var degrading: [JSONValue] = []
-        for op in ops {
-            let series = dailySeries(.executionTime, window: window, agentID: nil, operation: op, origin: window.start)
+        for (op, opID) in ops {
+            let byDay = perOpDay[opID]!
+            let days = byDay.keys.sorted()
+            let all = perOpAll[opID]!
             let fit = TrendFit.fit(
-                days: series.days, means: series.means, allValuesMean: series.overall, metric: .executionTime)
+                days: days, means: days.map { byDay[$0]!.mean }, allValuesMean: all.count == 0 ? nil : all.mean,
+                metric: .executionTime)
             if fit.label == .degrading {
                 degrading.append(
                     .object([

@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Projections
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import Server
+
+@Suite("Reads never stall the service")
+struct ReadIsolationTests {
+    typealias H = ServerHarness
+    typealias E = EndpointTests
+
+    @Test("a read in progress holds no lock: writes, health checks and other reads complete meanwhile")
+    func readHoldsNoLock() async throws {
+        try await H.run { client, service in
+            try await E.register(client, "coder")
+            #expect(try await client.post("/api/v1/metrics", E.metric()).status == .created)
+            let before = service.read { $0.sequence }
+            // A read that does not return until told to, on a thread of its own.
+            let (entered, enteredSignal) = AsyncStream<Void>.makeStream()
+            let release = DispatchSemaphore(value: 0)
+            let reader = Task {
+                await onOwnThread {
+                    service.read { projection -> UInt64 in
+                        enteredSignal.yield()
+                        release.wait()
+                        return projection.sequence
+                    }
+                }
+            }
+            for await _ in entered { break }
+            // While it runs, writes are folded and every other request is answered.
+            #expect(try await client.post("/api/v1/metrics", E.metric(cost: 0.5)).status == .created)
+            #expect(try await E.register(client, "reviewer") == 2)
+            #expect(try await client.get("/healthz").status == .ok)
+            #expect(try await client.get("/api/v1/metrics/insights/performance").status == .ok)
+            let summary = try await client.get("/api/v1/metrics/summary")
+            #expect(summary.data?["last_24h"]?["total_operations"] == 2, "the new metric is read")
+            release.signal()
+            // The held read saw the consistent state of when it began.
+            #expect(await reader.value == before)
+        }
+    }
+
+    @Test("a windowed answer is reused exactly while no metric enters or leaves the window")
+    func windowedCache() async throws {
+        try await H.run { client, service in
+            try await E.register(client, "coder")
+            let metrics = (0..<12).map { i in
+                E.metric(
+                    at: H.noon - Int64(i) * 2 * H.hour, cost: Double(i) / 100,
+                    [("execution_time_ms", .double(100 + Double(i * i)))])
+            }
+            #expect(try await client.post("/api/v1/metrics", E.batch(metrics)).status == .created)
+            let cache = WindowedAnswerCache()
+            let key = "k"
+            func window(_ asOf: Int64) -> TimeWindow { TimeWindow(start: asOf - 30 * H.day, end: asOf) }
+            service.read { p in
+                cache.store(key: key, .init(sequence: p.sequence, window: window(H.noon), bytes: [1]))
+                // Moving the end forward over no metric keeps the entry; the start stays on its day.
+                #expect(cache.answer(key: key, window: window(H.noon + H.minute), in: p) == [1])
+                // Moving the start back over the oldest metric... none is that old: still exact.
+                #expect(cache.answer(key: key, window: window(H.noon + 2 * H.minute), in: p) == [1])
+                // A window whose end moves back past a metric: the metric leaves, the entry is stale.
+                #expect(cache.answer(key: key, window: window(H.noon - H.hour), in: p) == nil)
+                // The start's day changes: stale (insights count days from it).
+                #expect(cache.answer(key: key, window: window(H.noon + H.day), in: p) == nil)
+            }
+            // A write moves the log: stale.
+            let sequence = service.read { $0.sequence }
+            #expect(try await client.post("/api/v1/metrics", E.metric(at: H.noon - 3 * H.day)).status == .created)
+            service.read { p in
+                cache.store(key: key, .init(sequence: sequence, window: window(H.noon), bytes: [1]))
+                #expect(cache.answer(key: key, window: window(H.noon), in: p) == nil)
+            }
+
+            // Through the API, answers equal a fresh computation at every step, and a repeated
+            // poll answers 304 to its tag.
+            var asOf = H.noon
+            for step in 0..<40 {
+                asOf += Int64(step % 7) * 17 * H.minute
+                if step % 9 == 4 {
+                    let late = E.metric(at: asOf - Int64(step) * H.hour, cost: 0.01 * Double(step))
+                    #expect(try await client.post("/api/v1/metrics", late).status == .created)
+                }
+                for path in [
+                    "/api/v1/metrics/insights/performance", "/api/v1/metrics/percentiles/execution_time",
+                    "/api/v1/metrics/outliers/execution_time",
+                ] {
+                    let query = [("as_of", H.iso(asOf)), ("z_threshold", "1.0")].filter {
+                        $0.0 != "z_threshold" || path.contains("outliers")
+                    }
+                    let r = try await client.get(path, query)
+                    #expect(r.status == .ok)
+                    let endpoint = try #require(ReadEndpoint.all.first { $0.match(path) != nil })
+                    let parameters = endpoint.match(path) ?? [:]
+                    let fresh = try service.read { p in
+                        try endpoint.answer(
+                            p,
+                            ReadArguments(
+                                pathParameter: { parameters[$0] },
+                                query: QueryParameters(values: Dictionary(uniqueKeysWithValues: query)),
+                                now: { H.noon })
+                        ).serializedBytes
+                    }
+                    #expect(Array(r.text.utf8) == fresh, "\(path) at step \(step)")
+                    var match = HTTPFields()
+                    #expect(r.etag != nil)
+                    match[.ifNoneMatch] = r.etag
+                    #expect(try await client.get(path, query, headers: match).status == .notModified)
+                }
+            }
+        }
+    }
+}
