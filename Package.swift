@@ -74,7 +74,8 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Projections", "TestSupport"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ProjectionsTests", dependencies: ["Projections", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Projections
+import TestSupport
 import Testing
 
 // `doubleTable` pairs each double's bit pattern with Python's `json.dumps` output (generated once
@@ -15,18 +16,6 @@ private func parseError(_ bytes: [UInt8], limits: JSONParser.Limits = .default) 
         return nil
     } catch {
         return error
-    }
-}
-
-/// Deterministic SplitMix64 for generated round-trip documents.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

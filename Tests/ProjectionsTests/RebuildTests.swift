@@ -1,4 +1,5 @@
 import Projections
+import TestSupport
 import Testing
 
 /// Builds a log with the pure decisions (as the writer does) and checks that folding it again,
@@ -9,17 +10,7 @@ struct RebuildTests {
     static let start: Int64 = 1_760_000_000_000_000
     static let end = start + 40 * day
 
-    /// A deterministic generator (SplitMix64).
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     /// The generated log (events with sequences) and the projection built as it was written.
     static func generateLog() throws -> (events: [(UInt64, DomainEvent)], live: FleetProjection) {

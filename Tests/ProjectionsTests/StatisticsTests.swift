@@ -1,4 +1,5 @@
 import Projections
+import TestSupport
 import Testing
 
 // MARK: - Rounding
@@ -308,13 +309,9 @@ struct SampleCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(kind) sample of \(count) (seed \(seed))" }
 
     func values() -> [Double] {
-        var state = seed
+        var generator = SplitMix64(state: seed)
         return (0..<count).map { _ in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
+            let z = generator.next()
             switch kind {
             case .uniform: return Double(z >> 11) * 0x1p-53 * 200 - 100
             case .integers: return Double(z % 50)
