@@ -31,6 +31,13 @@ enum OpenAPIDocument {
     /// The spec's components plus the rules schemas, generated from the rules document.
     static var components: JSONObject {
         var components = OpenAPISpec.components
+        var responses = components["responses"]?.objectValue ?? [:]
+        responses["Forbidden"] = .object([
+            "description": .string(
+                "forbidden: the API key lacks the scope (read < write < admin) this request needs"),
+            "content": .object(["application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])])]),
+        ])
+        components["responses"] = .object(responses)
         var schemas = components["schemas"]?.objectValue ?? [:]
         let (input, document) = rulesSchemas()
         schemas["RulesInput"] = .object(input)
@@ -102,12 +109,16 @@ enum OpenAPIDocument {
         ]
         if !parameters.isEmpty { operation.append(.array(parameters), forKey: "parameters") }
         if let body = spec["requestBody"] { operation.append(body, forKey: "requestBody") }
-        operation.append(
-            spec["responses"]
-                ?? .object([
-                    "200": .object(["description": "Success", "content": .object(["application/json": .object([:])])])
-                ]),
-            forKey: "responses")
+        var responses =
+            spec["responses"]?.objectValue
+            ?? [
+                "200": .object(["description": "Success", "content": .object(["application/json": .object([:])])])
+            ]
+        // Every request that a key must authorize can also meet a key without the scope it needs.
+        if responses["401"] != nil && responses["403"] == nil {
+            responses["403"] = .object(["$ref": "#/components/responses/Forbidden"])
+        }
+        operation.append(.object(responses), forKey: "responses")
         return operation
     }
 

@@ -408,7 +408,7 @@ enum OpenAPISpec {
             "InvalidParameter": {"description": "invalid_parameter: a path or query parameter is malformed or out of range", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "InvalidBody": {"description": "invalid_body: the body is not JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "BadRequest": {"description": "invalid_parameter (path) or invalid_body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-            "Unauthorized": {"description": "unauthorized: API keys are configured and none (or a read-only one for a write) was given", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "Unauthorized": {"description": "unauthorized: API keys are configured and no valid one was given", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "NotFound": {"description": "not_found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "Conflict": {"description": "conflict", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
             "PayloadTooLarge": {"description": "payload_too_large: the body or the batch is over the limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
