@@ -19,6 +19,9 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case eventIDTooLong(length: Int)
     /// The log has been closed.
     case closed
+    /// The writer's queue holds `queued` requests, its limit: this one was refused before anything
+    /// was decided or stored. Retrying after the queue drains succeeds.
+    case writerBusy(queued: Int)
     /// The log was opened read-only.
     case readOnly
     /// The storage holding the log has no room for this write (`ENOSPC`, `EDQUOT`, `EFBIG`, or a
@@ -47,6 +50,8 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
             return "an event id of \(length) bytes is longer than the limit of \(EventLog.maxEventIDBytes) bytes"
         case .closed:
             return "the event log is closed"
+        case .writerBusy(let queued):
+            return "the event log's writer has \(queued) requests queued, its limit; nothing of this write was stored"
         case .readOnly:
             return "the event log was opened read-only"
         case .storageFull(let operation, _, let message):

@@ -26,7 +26,23 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         let maintenance: ((OpaquePointer) throws -> Void)?
     }
 
+    /// Bounds on what waits for the writer.
+    public struct Limits: Sendable {
+        /// Requests that may wait in the queue; one more is refused at once with
+        /// `EventLogError.writerBusy` (the HTTP layer answers 503 with `Retry-After`).
+        public var maximumQueuedRequests: Int
+        /// Requests decided and committed together in one group (one transaction, one fsync);
+        /// the rest of the queue waits for the next group.
+        public var maximumRequestsPerGroup: Int
+
+        public init(maximumQueuedRequests: Int = 10_000, maximumRequestsPerGroup: Int = 1_024) {
+            self.maximumQueuedRequests = maximumQueuedRequests
+            self.maximumRequestsPerGroup = maximumRequestsPerGroup
+        }
+    }
+
     public let log: EventLog
+    public let limits: Limits
     private let rebuild: Rebuild
     private let onCommit: CommitHandler
     private let clock: @Sendable () -> Int64
@@ -53,10 +69,13 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     public init(
         log: EventLog, initialState: State, rebuild: @escaping Rebuild,
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
+        limits: Limits = Limits(),
         onCommit: @escaping CommitHandler = { _, _ in }
     ) throws {
         guard !log.options.readOnly else { throw EventLogError.readOnly }
+        precondition(limits.maximumQueuedRequests >= 1 && limits.maximumRequestsPerGroup >= 1)
         self.log = log
+        self.limits = limits
         self.state = initialState
         self.rebuild = rebuild
         self.onCommit = onCommit
@@ -86,6 +105,13 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
 
     /// Number of group commits so far (for tests and metrics).
     public var groupCommits: Int { groupCount.load(ordering: .relaxed) }
+
+    /// Requests waiting in the queue (not the group being processed).
+    public var queuedRequests: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
 
     /// A copy of the writer state (for tests and diagnostics).
     public var currentState: State {
@@ -184,6 +210,12 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             request.fail(EventLogError.closed)
             return
         }
+        if queue.count >= limits.maximumQueuedRequests {
+            let queued = queue.count
+            condition.unlock()
+            request.fail(EventLogError.writerBusy(queued: queued))
+            return
+        }
         queue.append(request)
         condition.signal()
         condition.unlock()
@@ -220,8 +252,14 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                 finished.signal()
                 return
             }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
+            let batch: [Request]
+            if queue.count <= limits.maximumRequestsPerGroup {
+                batch = queue
+                queue.removeAll(keepingCapacity: true)
+            } else {
+                batch = Array(queue.prefix(limits.maximumRequestsPerGroup))
+                queue.removeFirst(limits.maximumRequestsPerGroup)
+            }
             condition.unlock()
             process(batch)
         }

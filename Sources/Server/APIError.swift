@@ -45,6 +45,8 @@ public struct APIError: Error, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if status == .methodNotAllowed { headers[.allow] = allow ?? "GET, POST, PUT" }
+        // Every 503 is a condition that passes (a full queue, a full disk being freed): retry.
+        if status == .serviceUnavailable { headers[.retryAfter] = "1" }
         return Response(
             status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.serialized())))
     }
@@ -61,7 +63,7 @@ public struct APIError: Error, Sendable, Equatable {
     /// anything else is 500 without internals.
     init(_ error: EventLogError) {
         switch error {
-        case .storageFull, .storageFailed, .closed:
+        case .storageFull, .storageFailed, .closed, .writerBusy:
             self = APIError(.serviceUnavailable, "unavailable", "the event log cannot take writes right now: \(error)")
         default:
             self = APIError(.internalServerError, "internal", "the service failed to answer this request")

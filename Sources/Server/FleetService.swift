@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// Writes go through the writer (decisions serialized with appends); after each group commit
 /// the new events are read back from the log and folded into the projection before any caller
-/// resumes, so a read issued after a write returned sees it. Reads take the projection lock
-/// briefly and never touch LMDB.
+/// resumes, so a read issued after a write returned sees it. Reads take a copy-on-write snapshot
+/// of the projection under its lock (O(1)), answer from it outside the lock, and never touch LMDB.
 public final class FleetService: Sendable {
     public let log: EventLog
     let writer: EventWriter<WriterState>

@@ -35,7 +35,9 @@ enum OpenAPIDocument {
         responses["Forbidden"] = .object([
             "description": .string(
                 "forbidden: the API key lacks the scope (read < write < admin) this request needs"),
-            "content": .object(["application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])])]),
+            "content": .object([
+                "application/json": .object(["schema": .object(["$ref": "#/components/schemas/Error"])])
+            ]),
         ])
         components["responses"] = .object(responses)
         var schemas = components["schemas"]?.objectValue ?? [:]

@@ -263,3 +263,41 @@ struct EventLogTests {
         writer.shutdown()
     }
 }
+
+@Suite("Writer limits")
+struct WriterLimitTests {
+    @Test("a full writer queue refuses at once with writerBusy, nothing stored; groups take at most their limit")
+    func boundedQueue() async throws {
+        let dir = TemporaryDirectory("writer-limits")
+        defer { dir.cleanup() }
+        let log = try EventLog(directory: dir.path)
+        defer { log.close() }
+        let writer = try EventWriter(
+            log: log, initialState: NoAppendState(), rebuild: { _ in NoAppendState() },
+            limits: .init(maximumQueuedRequests: 2, maximumRequestsPerGroup: 1))
+        defer { writer.shutdown() }
+        // A request that holds the writer thread until released.
+        let (entered, enteredSignal) = AsyncStream<Void>.makeStream()
+        let release = DispatchSemaphore(value: 0)
+        let holding = Task {
+            try await writer.perform { _, _ in
+                enteredSignal.yield()
+                release.wait()
+                return AppendDecision(events: [sampleEvent(1)], result: ())
+            }
+        }
+        for await _ in entered { break }
+        let groupsBefore = writer.groupCommits
+        let queued = (2...3).map { i in Task { try await writer.append([sampleEvent(i)]) } }
+        while writer.queuedRequests < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        await #expect(throws: EventLogError.writerBusy(queued: 2)) { _ = try await writer.append([sampleEvent(4)]) }
+        release.signal()
+        try await holding.value
+        for task in queued { _ = try await task.value }
+        #expect(log.head == 3, "the refused request stored nothing")
+        #expect(writer.groupCommits - groupsBefore == 3, "one request per group")
+        // Once the queue drained, writes are taken again.
+        _ = try await writer.append([sampleEvent(5)])
+        #expect(log.head == 4)
+    }
+}
