@@ -24,6 +24,9 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         let complete: () -> Void
         let fail: (any Error) -> Void
         let maintenance: ((OpaquePointer) throws -> Void)?
+        /// Runs in a group of its own, after every earlier request's group committed and its
+        /// `onCommit` ran.
+        var exclusive = false
     }
 
     /// Bounds on what waits for the writer.
@@ -121,7 +124,13 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     /// Runs `decide` on the writer against the state that includes every event appended before,
     /// appends its events atomically and returns its result once they are durable. If `decide`
     /// throws, nothing is appended and the error is rethrown.
+    ///
+    /// An `exclusive` request is decided in a group of its own, after the groups of every request
+    /// queued before it have committed and their `onCommit` has run: a decision that reads what
+    /// `onCommit` maintains (the service's projection) then sees every earlier request, including
+    /// those that would otherwise have shared its group.
     public func perform<R: Sendable>(
+        exclusive: Bool = false,
         _ decide: @escaping @Sendable (State, AppendContext) throws -> AppendDecision<R>
     ) async throws -> R {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
@@ -135,7 +144,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                     },
                     complete: { continuation.resume(returning: box.value!) },
                     fail: { continuation.resume(throwing: $0) },
-                    maintenance: nil))
+                    maintenance: nil, exclusive: exclusive))
         }
     }
 
@@ -252,13 +261,20 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                 finished.signal()
                 return
             }
+            // A group: up to the limit, ending before an exclusive request (which goes alone).
+            var count = min(queue.count, limits.maximumRequestsPerGroup)
+            if queue[0].exclusive {
+                count = 1
+            } else if let barrier = queue.prefix(count).firstIndex(where: \.exclusive) {
+                count = barrier
+            }
             let batch: [Request]
-            if queue.count <= limits.maximumRequestsPerGroup {
+            if count == queue.count {
                 batch = queue
                 queue.removeAll(keepingCapacity: true)
             } else {
-                batch = Array(queue.prefix(limits.maximumRequestsPerGroup))
-                queue.removeFirst(limits.maximumRequestsPerGroup)
+                batch = Array(queue.prefix(count))
+                queue.removeFirst(count)
             }
             condition.unlock()
             process(batch)

@@ -123,9 +123,12 @@ extension EvaluationScheduler {
 }
 
 extension FleetService {
-    /// Evaluates §4 at `asOf` inside the writer; returns the appended events.
+    /// Evaluates §4 at `asOf` inside the writer; returns the appended events. The decision reads
+    /// the projection's metrics, so it runs in a group of its own: the projection then holds every
+    /// request queued before it (in a shared group, the metrics of earlier requests of the same
+    /// group would not be folded yet, and replay would decide otherwise).
     func evaluate(asOf: Int64) async throws -> [DomainEvent] {
-        try await write { state, _ in
+        try await write(exclusive: true) { state, _ in
             let events = self.withProjection { Evaluation.evaluate(asOf: asOf, state: state, projection: $0) }
             return (events.map { ($0, nil) }, events)
         }

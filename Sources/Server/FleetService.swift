@@ -187,11 +187,14 @@ public final class FleetService: Sendable {
     }
 
     /// Appends what `decide` returns, decided on the writer against its state.
+    /// `exclusive`: decided in a group of its own, once the projection has folded every earlier
+    /// request (for decisions that read the projection, such as the evaluation).
     func write<R: Sendable>(
+        exclusive: Bool = false,
         _ decide:
             @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
     ) async throws -> R {
-        try await writer.perform { state, context in
+        try await writer.perform(exclusive: exclusive) { state, context in
             let (events, result) = try decide(state.ingestion, context)
             return AppendDecision(
                 events: events.map {

@@ -107,3 +107,57 @@ struct SchedulerTests {
         }
     }
 }
+
+@Suite("Evaluation in the writer")
+struct EvaluationOrderTests {
+    typealias H = ServerHarness
+
+    @Test("an evaluation queued behind metrics that would share its group sees them; what-if agrees")
+    func evaluationSeesEarlierRequests() async throws {
+        let directory = NSTemporaryDirectory() + "evaluation-order-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let service = try FleetService(directory: directory, durability: .relaxed, clock: { H.noon })
+        defer { service.shutdown() }
+        _ = try await service.appendAgent(id: nil, name: "coder", role: "developer")
+        func metric(_ minutesAgo: Int64, _ ms: Double) -> MetricRecorded {
+            MetricRecorded(
+                agentID: 1, operationType: "work", timestamp: H.noon - minutesAgo * H.minute, executionTimeMs: ms,
+                tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)
+        }
+        // A week of ordinary execution times.
+        _ = try await service.appendMetrics((0..<30).map { metric(Int64(120 + $0 * 200), 100 + Double($0 % 5)) })
+
+        // Hold the writer so that the next two requests wait in its queue together.
+        let (entered, enteredSignal) = AsyncStream<Void>.makeStream()
+        let release = DispatchSemaphore(value: 0)
+        let holding = Task {
+            try await service.writer.perform { _, _ in
+                enteredSignal.yield()
+                release.wait()
+                return AppendDecision(events: [], result: ())
+            }
+        }
+        for await _ in entered { break }
+        let outlier = Task { try await service.appendMetrics([metric(10, 90_000)]) }
+        while service.writer.queuedRequests < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        let evaluation = Task { try await service.evaluate(asOf: H.noon) }
+        while service.writer.queuedRequests < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        release.signal()
+        try await holding.value
+        _ = try await outlier.value
+        let events = try await evaluation.value
+        let raised = events.compactMap { event -> AlertRaised? in
+            if case .alertRaised(let alert) = event { return alert }
+            return nil
+        }
+        #expect(raised.map(\.rule) == [.outlier], "\(events)")
+        #expect(raised.first?.currentValue == 90_000)
+
+        // Replaying the history decides the same.
+        let log = try LogReplay.openReadOnly(directory)
+        defer { log.close() }
+        let report = try LogReplay.whatIf(log, options: .init(rules: .defaults, hourly: false))
+        #expect(report.alertChanges.isEmpty, "\(report.table)")
+        #expect(report.recordedAlerts == 1)
+    }
+}
