@@ -370,13 +370,7 @@ extension JSONObject {
 /// Entity tags: a 64-bit FNV-1a hash of the body.
 enum ETag {
     static func of(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            hash ^= UInt64(b)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "\""
+        "\"" + FNV1a64.hex(bytes) + "\""
     }
 
     static func matches(_ header: String, _ tag: String) -> Bool {

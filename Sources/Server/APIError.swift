@@ -83,7 +83,7 @@ public struct APIError: Error, Sendable, Equatable {
 /// bodies over the limit (413), an event log that cannot take writes (503, e.g. a full disk),
 /// everything unexpected (500, without internals).
 struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
-    let routes: RouteTableBox
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -95,18 +95,18 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             switch error.status {
             case .notFound:
-                if routes.table.matchesOtherMethod(path: request.uri.path, method: request.method) {
+                if routes.matchesOtherMethod(path: request.uri.path, method: request.method) {
                     var error = APIError(
                         .methodNotAllowed, "method_not_allowed",
                         "\(request.method) is not allowed on \(request.uri.path)")
-                    error.allow = routes.table.allowHeader(path: request.uri.path)
+                    error.allow = routes.allowHeader(path: request.uri.path)
                     return error.response
                 }
                 return APIError.notFound("no route for \(request.method) \(request.uri.path)").response
             case .methodNotAllowed:
                 var error = APIError(
                     .methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
-                error.allow = routes.table.allowHeader(path: request.uri.path)
+                error.allow = routes.allowHeader(path: request.uri.path)
                 return error.response
             case .contentTooLarge:
                 return APIError(.contentTooLarge, "payload_too_large", "the request body is larger than allowed")

@@ -104,7 +104,10 @@ public func buildApplication(
     )
 }
 
-/// One line per request at info: method, path, status, duration.
+/// One line per request at info: method, path, status, duration. Hummingbird's
+/// `LogRequestsMiddleware` (2.28) logs a request when it arrives, with its full URI (query
+/// included), and neither its status nor its duration: this line is written after the answer,
+/// with the path only (queries may name agents or carry tokens a proxy added).
 struct RequestLoggingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response

@@ -40,10 +40,3 @@ struct RouteTable: Sendable {
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 }
-
-/// The route table while the router is being built (the error middleware is created before the
-/// routes are added and reads the finished table).
-final class RouteTableBox: @unchecked Sendable {
-    /// Written only while `buildRouter` runs, read-only afterwards.
-    var table = RouteTable()
-}

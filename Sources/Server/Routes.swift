@@ -20,7 +20,11 @@ public func buildRouter(
     service: FleetService, limits: RequestLimits = RequestLimits(), metrics: ServiceMetrics = ServiceMetrics()
 ) -> Router<BasicRequestContext> {
     let api = API(service: service, limits: limits)
-    let table = RouteTableBox()
+    // The routes are collected first, so the error middleware (405 `Allow`) and the OpenAPI
+    // document get the finished table; then the middlewares and the routes are registered.
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+    var table = RouteTable()
+    var handlers: [(RouteTable.Route, Handler)] = []
     // HEAD answers every GET route with the GET's headers and no body (RFC 9110 §9.3.2).
     let router = Router(options: .autoGenerateHeadEndpoints)
     let v1 = "/api/v1"
@@ -33,15 +37,10 @@ public func buildRouter(
     }
     router.middlewares.add(RequestLoggingMiddleware())
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
-    router.middlewares.add(ErrorEnvelopeMiddleware(routes: table))
-    router.middlewares.add(APIKeyMiddleware(keys: limits.apiKeys))
 
-    func route(
-        _ method: HTTPRequest.Method, _ path: String, _ summary: String,
-        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
-    ) {
-        table.table.add(method, path, summary)
-        router.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
+    func route(_ method: HTTPRequest.Method, _ path: String, _ summary: String, _ handler: @escaping Handler) {
+        table.add(method, path, summary)
+        handlers.append((RouteTable.Route(method: method, path: path, summary: summary), handler))
     }
 
     /// A GET answered from the projection by a shared `ReadEndpoint` (also used by `replay at`).
@@ -119,8 +118,16 @@ public func buildRouter(
     route(.post, "\(v1)/admin/retention", "Archive and remove metric events older than the retention (monthly job)") {
         r, _ in try await api.retention(r)
     }
-    table.table.add(.get, "/openapi.json", "This document")
-    let document = OpenAPIDocument.build(table.table)
+    table.add(.get, "/openapi.json", "This document")
+    let document = OpenAPIDocument.build(table)
+    let routes = table
+    router.middlewares.add(ErrorEnvelopeMiddleware(routes: routes))
+    router.middlewares.add(APIKeyMiddleware(keys: limits.apiKeys))
+    for (route, handler) in handlers {
+        router.on(RouterPath(route.path), method: route.method) { request, context in
+            try await handler(request, context)
+        }
+    }
     router.get("/openapi.json") { _, _ in api.json(document, status: .ok) }
     addDashboardRoutes(to: router)
     return router

@@ -93,13 +93,7 @@ public struct NotificationOutbox: Service {
 
     /// The meta key of target `index`'s checkpoint: `notifications.<index>.<FNV-1a 64 of the URL>`.
     public static func checkpointKey(index: Int, target: WebhookTarget) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in target.url.absoluteString.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return "notifications.\(index).\(String(repeating: "0", count: 16 - hex.count))\(hex)"
+        "notifications.\(index).\(FNV1a64.hex(target.url.absoluteString.utf8))"
     }
 
     public func run() async throws {
