@@ -233,53 +233,24 @@ public final class FleetService: Sendable {
     }
 }
 
-/// The read projection behind its lock, and the tasks waiting for it to reach a position.
+/// The read projection behind its lock, and the position it has folded, which tasks can wait on.
 final class ProjectionHolder: Sendable {
     let state: Mutex<FleetProjection>
-
-    private struct Waiters: ~Copyable {
-        /// The projection's sequence as last published (under this lock, so that a waiter never
-        /// misses the wake-up for a position reached while it registers).
-        var published: UInt64
-        var nextID = 0
-        var entries: [Int: (sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
-    }
-
-    private let waiters: Mutex<Waiters>
+    /// The projection's sequence as last published.
+    private let position: Watched<UInt64>
 
     init(_ initial: FleetProjection) {
-        waiters = Mutex(Waiters(published: initial.sequence))
+        position = Watched(initial.sequence)
         state = Mutex(initial)
     }
 
     /// Records that the projection now holds everything up to `sequence` and wakes whoever waited
     /// for a position up to it.
     func published(_ sequence: UInt64) {
-        let ready = waiters.withLock { waiters -> [CheckedContinuation<Void, Never>] in
-            waiters.published = sequence
-            let due = waiters.entries.filter { $0.value.sequence <= sequence }
-            for id in due.keys { waiters.entries.removeValue(forKey: id) }
-            return due.values.map(\.continuation)
-        }
-        for continuation in ready { continuation.resume() }
+        position.update { $0 = sequence }
     }
 
     func wait(atLeast sequence: UInt64) async {
-        let id = waiters.withLock { waiters -> Int in
-            waiters.nextID += 1
-            return waiters.nextID
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = waiters.withLock { waiters -> Bool in
-                    if waiters.published >= sequence || Task.isCancelled { return true }
-                    waiters.entries[id] = (sequence, continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            waiters.withLock { $0.entries.removeValue(forKey: id) }?.continuation.resume()
-        }
+        await position.wait { $0 >= sequence }
     }
 }

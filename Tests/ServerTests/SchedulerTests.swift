@@ -114,10 +114,11 @@ struct EvaluationOrderTests {
 
     @Test("an evaluation queued behind metrics that would share its group sees them; what-if agrees")
     func evaluationSeesEarlierRequests() async throws {
-        let directory = NSTemporaryDirectory() + "evaluation-order-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let service = try FleetService(directory: directory, durability: .relaxed, clock: { H.noon })
-        defer { service.shutdown() }
+        try await H.withService("evaluation-order") { service, directory in try await Self.scenario(service, directory)
+        }
+    }
+
+    static func scenario(_ service: FleetService, _ directory: String) async throws {
         _ = try await service.appendAgent(id: nil, name: "coder", role: "developer")
         func metric(_ minutesAgo: Int64, _ ms: Double) -> MetricRecorded {
             MetricRecorded(

@@ -49,6 +49,20 @@ enum ServerHarness {
         return try await app.test(.router) { client in try await body(client, service) }
     }
 
+    /// Runs `body` with a `FleetService` (no HTTP) on a fresh temporary directory (also given to
+    /// `body`) whose clock reads `clock`; shuts it down and removes the directory afterwards.
+    static func withService<T>(
+        _ name: String = "service", clock: Int64 = noon, _ body: (FleetService, String) async throws -> T
+    ) async throws -> T {
+        let directory = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var logger = Logger(label: "server-tests")
+        logger.logLevel = .critical
+        let service = try FleetService(directory: directory, durability: .relaxed, logger: logger, clock: { clock })
+        defer { service.shutdown() }
+        return try await body(service, directory)
+    }
+
     /// ISO-8601 text of an instant.
     static func iso(_ us: Int64) -> String { UTCTime.formatISO8601(us) }
 
