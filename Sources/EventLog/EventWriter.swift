@@ -51,8 +51,15 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private let clock: @Sendable () -> Int64
     private let condition = NSCondition()
     private var queue: [Request] = []
-    private var stopping = false
-    private var stopped = false
+    /// Where the writer is in its life (under `condition`): taking requests, draining the queue
+    /// after `shutdown`, or finished.
+    private enum Lifecycle {
+        case running
+        case stopping
+        case stopped
+    }
+
+    private var lifecycle = Lifecycle.running
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
     /// Writer state; touched only by the writer thread (and `currentState` under `stateLock`).
@@ -60,10 +67,16 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private let stateLock = Mutex<Void>(())
     private var recordBuffer: [UInt8] = []
     private let groupCount = Atomic<Int>(0)
-    /// The last group failed to commit (writer thread only).
-    private var lastGroupFailed = false
-    /// The state may hold events that are not in the log: rebuild it before the next group.
-    private var stateIsStale = false
+    /// How the last group went (writer thread only): committed; failed to commit (disk full:
+    /// the next one likely fails too, so a copy of the state is kept to restore); or failed and
+    /// left the state ahead of the log, which must be rebuilt before the next group.
+    private enum Health {
+        case committing
+        case failing
+        case stale
+    }
+
+    private var health = Health.committing
     /// Fault injection for tests: this many next group commits fail with `ENOSPC` as on a full
     /// disk (the transaction is aborted instead of committed).
     let injectedCommitFailures = Atomic<Int>(0)
@@ -214,7 +227,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
 
     private func enqueue(_ request: Request) {
         condition.lock()
-        if stopping {
+        if lifecycle != .running {
             condition.unlock()
             request.fail(EventLogError.closed)
             return
@@ -233,8 +246,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     /// Stops accepting requests, finishes everything queued, and stops the thread.
     public func shutdown() {
         condition.lock()
-        if stopping {
-            let wait = !stopped
+        if lifecycle != .running {
+            let wait = lifecycle != .stopped
             condition.unlock()
             if wait, Thread.current != thread {
                 finished.wait()
@@ -242,7 +255,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             }
             return
         }
-        stopping = true
+        lifecycle = .stopping
         condition.signal()
         condition.unlock()
         if Thread.current != thread {
@@ -254,9 +267,9 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private func runLoop() {
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
-            if queue.isEmpty && stopping {
-                stopped = true
+            while queue.isEmpty && lifecycle == .running { condition.wait() }
+            if queue.isEmpty && lifecycle != .running {
+                lifecycle = .stopped
                 condition.unlock()
                 finished.signal()
                 return
@@ -291,7 +304,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             for request in batch { request.fail(EventLogError.closed) }
             return
         }
-        if stateIsStale {
+        if health == .stale {
             // An earlier failed group left the state ahead of the log and rebuilding it failed.
             do {
                 try reloadState()
@@ -303,7 +316,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         // Right after a failed group (disk full: the next one likely fails too), keep a copy of
         // the state to restore instead of rebuilding it from the log each time. In the normal
         // case no copy is taken, so appends never pay for one.
-        let restorePoint: State? = lastGroupFailed && !(State.self is AnyObject.Type) ? state : nil
+        let restorePoint: State? = health == .failing && !(State.self is AnyObject.Type) ? state : nil
         var attempts = 0
         while true {
             attempts += 1
@@ -318,7 +331,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                     throw EventLogError.storageFull(
                         operation: "append", code: MDB_MAP_FULL, message: "the map is still full after growing it")
                 case .committed(let results, let first, let last):
-                    lastGroupFailed = false
+                    health = .committing
                     groupCount.add(1, ordering: .relaxed)
                     if last >= first {
                         log.publishHead(last)
@@ -336,11 +349,11 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                 // The group's transaction did not commit: none of it is in the log, but the state
                 // already folded its events. Put the state back to what is durable.
                 let error = classify(error)
-                lastGroupFailed = true
                 do {
                     try restoreState(restorePoint)
+                    health = .failing
                 } catch {
-                    stateIsStale = true
+                    health = .stale
                 }
                 for request in batch { request.fail(error) }
                 return
@@ -366,7 +379,6 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private func restoreState(_ restorePoint: State?) throws {
         if let restorePoint {
             stateLock.withLock { _ in state = restorePoint }
-            stateIsStale = false
         } else {
             try reloadState()
         }
@@ -375,7 +387,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private func reloadState() throws {
         let fresh = try rebuild(log)
         stateLock.withLock { _ in state = fresh }
-        stateIsStale = false
+        if health == .stale { health = .failing }
     }
 
     /// Grows the map; a map that cannot grow is reported as full storage.
