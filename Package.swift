@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Dashboard")]
+            resources: [.copy("Dashboard"), .copy("OpenAPI")]
         ),
         .executableTarget(
             name: "MetricsService",

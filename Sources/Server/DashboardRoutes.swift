@@ -35,31 +35,9 @@ struct DashboardAssets: Sendable {
     /// Loaded on first use (see `locateDirectory`).
     static let shared = DashboardAssets(directory: locateDirectory())
 
-    /// The `Dashboard` directory: `$METRICS_DASHBOARD_DIR` when set (to work on the assets
-    /// without rebuilding), else the resource bundle beside the executable
-    /// (`metrics-service_Server.resources`, which SwiftPM builds and a deployment ships with the
-    /// binary), else the source tree this file was compiled from. Not `Bundle.module`, which
-    /// stops the process when the bundle is missing; here a missing directory answers 503.
+    /// The `Dashboard` directory (`$METRICS_DASHBOARD_DIR` overrides it; see `ServerResources`).
     static func locateDirectory() -> URL? {
-        var candidates: [URL] = []
-        if let override = ProcessInfo.processInfo.environment["METRICS_DASHBOARD_DIR"], !override.isEmpty {
-            candidates.append(URL(fileURLWithPath: override))
-        }
-        // SwiftPM names the bundle `.resources` on Linux and `.bundle` on macOS.
-        let bundles = [
-            "metrics-service_Server.resources/Dashboard", "metrics-service_Server.bundle/Dashboard",
-            "metrics-service_Server.bundle/Contents/Resources/Dashboard",
-        ]
-        for base in [
-            Bundle.main.bundleURL, Bundle.main.resourceURL, Bundle.main.executableURL?.deletingLastPathComponent(),
-        ] {
-            if let base { candidates += bundles.map { base.appendingPathComponent($0) } }
-        }
-        candidates.append(
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Dashboard"))
-        return candidates.first { url in
-            FileManager.default.fileExists(atPath: url.appendingPathComponent("index.html").path)
-        }
+        ServerResources.locate("Dashboard", containing: "index.html", override: "METRICS_DASHBOARD_DIR")
     }
 
     init(directory: URL?) {

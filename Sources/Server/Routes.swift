@@ -128,7 +128,10 @@ public func buildRouter(
             try await handler(request, context)
         }
     }
-    router.get("/openapi.json") { _, _ in api.json(document, status: .ok) }
+    router.get("/openapi.json") { _, _ in
+        if let problem = OpenAPISpec.problem { throw APIError(.serviceUnavailable, "unavailable", problem) }
+        return api.json(document, status: .ok)
+    }
     addDashboardRoutes(to: router)
     return router
 }

@@ -445,6 +445,7 @@ struct HostileInputTests {
     func openAPIDocument() async throws {
         try await H.run { client, _ in
             let r = try await client.get("/openapi.json")
+            #expect(OpenAPISpec.problem == nil, "the OpenAPI resource files: \(OpenAPISpec.problem ?? "")")
             let document = try #require(r.json)
             let paths = try #require(document["paths"]?.objectValue)
             var documented: Set<String> = []
