@@ -119,14 +119,8 @@ struct API: Sendable {
         _ decide:
             @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
     ) async throws -> R {
-        do {
-            return try await service.write(decide)
-        } catch let error as IngestionError {
-            throw APIError(error)
-        } catch let error as EventLogError {
-            service.logger.error("append failed", metadata: ["error": "\(error)"])
-            throw APIError(.serviceUnavailable, "unavailable", "the event log cannot take writes right now: \(error)")
-        }
+        // Refusals and log failures reach the one mapping in `ErrorEnvelopeMiddleware`.
+        try await service.write(decide)
     }
 
     func registerAgent(_ request: Request) async throws -> Response {
@@ -340,12 +334,7 @@ struct API: Sendable {
             }
         }
         let asOf = requestedAsOf
-        let events: [DomainEvent]
-        do {
-            events = try await service.evaluate(asOf: asOf)
-        } catch let error as EventLogError {
-            throw APIError(.serviceUnavailable, "unavailable", "the event log cannot take writes right now: \(error)")
-        }
+        let events = try await service.evaluate(asOf: asOf)
         var raised: Int64 = 0
         var resolved: Int64 = 0
         for event in events {

@@ -121,12 +121,30 @@ struct ErrorEnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             // closed mid-body: the client's fault, not the service's.
             context.logger.debug("request body unreadable", metadata: ["error": "\(error)"])
             return APIError.invalidBody("the request body is not valid HTTP/1.1 framing: \(error)").response
-        } catch let error as EventLogError {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
-            return APIError(error).response
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
-            return APIError(.internalServerError, "internal", "the service failed to answer this request").response
+            let mapped = APIError(mapping: error)
+            if mapped.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
+            }
+            return mapped.response
+        }
+    }
+}
+
+extension APIError {
+    /// The one mapping of the service's errors to the contract's statuses: decisions refused
+    /// (404, 409, 422), a maintenance job already running (409), a log that cannot take writes
+    /// right now (503, `Retry-After`), and anything unexpected (500, without internals).
+    init(mapping error: any Error) {
+        switch error {
+        case let error as APIError: self = error
+        case let error as IngestionError: self = APIError(error)
+        case let error as QueryError: self = APIError(error)
+        case let busy as MaintenanceBusy: self = APIError(.conflict, "conflict", "\(busy)")
+        case let error as RetentionError:
+            self = APIError(.serviceUnavailable, "unavailable", "retention could not run: \(error)")
+        case let error as EventLogError: self = APIError(error)
+        default: self = APIError(.internalServerError, "internal", "the service failed to answer this request")
         }
     }
 }

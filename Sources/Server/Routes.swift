@@ -97,12 +97,7 @@ public func buildRouter(
     }
     route(.post, "\(v1)/admin/rebuild", "Rebuild the projections from the log beside the live ones and switch") {
         _, _ in
-        let outcome: FleetService.RebuildOutcome
-        do {
-            outcome = try await service.rebuildProjection()
-        } catch let busy as MaintenanceBusy {
-            throw APIError(.conflict, "conflict", "\(busy)")
-        }
+        let outcome = try await service.rebuildProjection()
         return api.json(
             .object([
                 "success": true,

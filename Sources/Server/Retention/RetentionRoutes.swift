@@ -20,16 +20,7 @@ extension API {
                 asOf = t
             }
         }
-        let report: RetentionReport
-        do {
-            report = try await service.applyRetention(asOf: asOf)
-        } catch let busy as MaintenanceBusy {
-            throw APIError(.conflict, "conflict", "\(busy)")
-        } catch let error as RetentionError {
-            throw APIError(.serviceUnavailable, "unavailable", "retention could not run: \(error)")
-        } catch let error as EventLogError {
-            throw APIError(.serviceUnavailable, "unavailable", "the event log cannot take writes right now: \(error)")
-        }
+        let report = try await service.applyRetention(asOf: asOf)
         return json(object: ["success": true, "data": .object(report.json)], status: .ok)
     }
 }
