@@ -18,10 +18,21 @@ final class WindowedAnswerCache: Sendable {
 
     /// Distinct queries remembered; the oldest is dropped beyond this.
     let capacity: Int
-    private let entries = Mutex<(order: [String], byKey: [String: Entry])>(([], [:]))
+    /// The bytes of answers remembered, all entries together; the oldest are dropped beyond this
+    /// (a client varying its query cannot make the cache hold more), and a larger answer is not kept.
+    let capacityBytes: Int
 
-    init(capacity: Int = 256) {
+    private struct Entries {
+        var order: [String] = []
+        var byKey: [String: Entry] = [:]
+        var bytes = 0
+    }
+
+    private let entries = Mutex(Entries())
+
+    init(capacity: Int = 256, capacityBytes: Int = 64 << 20) {
         self.capacity = capacity
+        self.capacityBytes = capacityBytes
     }
 
     /// The key of a request: its path and its query without the window's parameters, sorted.
@@ -35,7 +46,7 @@ final class WindowedAnswerCache: Sendable {
     /// The cached answer for `key` if it is still exact for `window` in `projection` (and records
     /// the new window), or nil.
     func answer(key: String, window: TimeWindow, in projection: borrowing FleetProjection) -> [UInt8]? {
-        guard var entry = entries.withLock({ $0.byKey[key] }) else { return nil }
+        guard let entry = entries.withLock({ $0.byKey[key] }) else { return nil }
         guard entry.sequence == projection.sequence,
             UTCTime.dayIndex(entry.window.start) == UTCTime.dayIndex(window.start),
             !projection.hasMetric(
@@ -43,20 +54,30 @@ final class WindowedAnswerCache: Sendable {
             !projection.hasMetric(
                 from: min(entry.window.end, window.end) + 1, through: max(entry.window.end, window.end))
         else { return nil }
-        entry.window = window
-        let moved = entry
-        entries.withLock { $0.byKey[key] = moved }
+        // The entry now stands for the new window (unless it was dropped meanwhile).
+        entries.withLock { state in
+            if state.byKey[key]?.sequence == entry.sequence { state.byKey[key]?.window = window }
+        }
         return entry.bytes
     }
 
     func store(key: String, _ entry: Entry) {
+        guard entry.bytes.count <= capacityBytes else { return }
         entries.withLock { state in
-            if state.byKey.updateValue(entry, forKey: key) == nil {
+            if let old = state.byKey.updateValue(entry, forKey: key) {
+                state.bytes -= old.bytes.count
+            } else {
                 state.order.append(key)
-                if state.order.count > capacity {
-                    state.byKey.removeValue(forKey: state.order.removeFirst())
+            }
+            state.bytes += entry.bytes.count
+            while state.order.count > capacity || state.bytes > capacityBytes, !state.order.isEmpty {
+                if let dropped = state.byKey.removeValue(forKey: state.order.removeFirst()) {
+                    state.bytes -= dropped.bytes.count
                 }
             }
         }
     }
+
+    /// The entries and bytes held.
+    var usage: (entries: Int, bytes: Int) { entries.withLock { ($0.byKey.count, $0.bytes) } }
 }

@@ -116,3 +116,22 @@ struct ReadIsolationTests {
         }
     }
 }
+
+@Suite("Windowed answer cache bounds")
+struct WindowedAnswerCacheBoundTests {
+    @Test("the cache holds at most its entries and bytes, dropping the oldest; a larger answer is not kept")
+    func bounds() {
+        let cache = WindowedAnswerCache(capacity: 3, capacityBytes: 100)
+        let window = TimeWindow(start: 0, end: 10)
+        func store(_ key: String, _ size: Int) {
+            cache.store(key: key, .init(sequence: 1, window: window, bytes: [UInt8](repeating: 1, count: size)))
+        }
+        for i in 0..<10 { store("k\(i)", 30) }
+        #expect(cache.usage.entries == 3 && cache.usage.bytes == 90)
+        store("big", 101)
+        #expect(cache.usage.entries == 3 && cache.usage.bytes == 90, "an answer over the byte limit is not kept")
+        store("k9", 60)
+        #expect(cache.usage.bytes <= 100)
+        #expect(cache.usage.entries == 2, "k7 was dropped to make room for the larger k9")
+    }
+}
