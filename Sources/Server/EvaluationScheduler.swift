@@ -11,8 +11,9 @@ struct EvaluationScheduler: Service {
     let service: FleetService
     let logger: Logger
 
-    /// The meta key holding the last boundary evaluated.
-    static let checkpointKey = "evaluator.as_of"
+    /// The meta key where builds before `EvaluationPerformed` kept the last boundary evaluated:
+    /// read once, for a log those builds wrote, never written.
+    static let legacyCheckpointKey = "evaluator.as_of"
     /// How far back a restart catches up.
     static let catchUpLimit = 7 * UTCTime.microsecondsPerDay
 
@@ -42,19 +43,18 @@ struct EvaluationScheduler: Service {
             if next == UTCTime.monthFloor(next) {
                 await runRetention(asOf: next)
             }
-            await recordCheckpoint(next)
         }
     }
 
-    /// After downtime, evaluates every missed boundary (at most the last 7 days), oldest
-    /// first. Evaluations are idempotent, so boundaries evaluated before cost nothing.
+    /// After downtime, evaluates every missed boundary since the latest evaluation the log
+    /// records (`EvaluationPerformed`; at most the last 7 days), oldest first. A log that never
+    /// recorded an evaluation starts at the next boundary.
     func catchUp() async {
-        guard let raw = try? service.log.meta(Self.checkpointKey),
-            let last = Int64(String(decoding: raw, as: UTF8.self))
-        else {
-            await recordCheckpoint(Self.floor(service.clock(), interval))
-            return
+        let recorded = service.read { $0.ingestion.latestEvaluationAsOf }
+        let legacy = (try? service.log.meta(Self.legacyCheckpointKey)).flatMap {
+            Int64(String(decoding: $0, as: UTF8.self))
         }
+        guard let last = [recorded, legacy].compactMap({ $0 }).max() else { return }
         let now = service.clock()
         let interval = self.interval
         var boundary = Self.floor(max(last, now - Self.catchUpLimit), interval) + interval
@@ -67,7 +67,6 @@ struct EvaluationScheduler: Service {
                 logger.error("catch-up evaluation failed", metadata: ["error": "\(error)"])
                 return
             }
-            await recordCheckpoint(boundary)
             boundary += interval
         }
         if evaluated > 0 { logger.info("evaluator caught up", metadata: ["boundaries": "\(evaluated)"]) }
@@ -83,13 +82,6 @@ struct EvaluationScheduler: Service {
         return r < 0 ? t - r - interval : t - r
     }
 
-    func recordCheckpoint(_ boundary: Int64) async {
-        do {
-            try await service.writer.setMeta(Self.checkpointKey, Array(String(boundary).utf8))
-        } catch {
-            logger.error("evaluator checkpoint failed", metadata: ["error": "\(error)"])
-        }
-    }
 }
 
 extension EvaluationScheduler {

@@ -34,6 +34,7 @@ extension DomainEvent {
         case .alertAcknowledged(let e): return e.at
         case .alertResolved(let e): return e.at
         case .retentionApplied(let e): return e.asOf
+        case .evaluationPerformed(let e): return e.asOf
         case .agentRegistered, .budgetSet, .rulesChanged: return now
         }
     }

@@ -31,6 +31,7 @@ struct DomainEventTests {
         .alertAcknowledged(AlertAcknowledged(alertID: 1, at: 100, by: "ops", note: nil)),
         .alertResolved(AlertResolved(alertID: 1, at: 200, by: nil, note: "done", reason: .periodEnded)),
         .rulesChanged(RulesChanged(version: 3, document: #"{"outlier_z":3.0}"#)),
+        .evaluationPerformed(EvaluationPerformed(asOf: 1_763_380_800_000_000, rulesVersion: 3)),
     ]
 
     @Test("every event type round-trips through its binary payload", arguments: samples)
@@ -43,7 +44,7 @@ struct DomainEventTests {
     @Test("every type tag is distinct")
     func distinctTypes() {
         let types = Set(Self.samples.map(\.type))
-        #expect(types.count == 7)
+        #expect(types.count == 8)
     }
 
     @Test("unknown types, newer versions and damaged payloads are refused with a clear error")

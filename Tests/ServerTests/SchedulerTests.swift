@@ -42,16 +42,18 @@ struct SchedulerTests {
             return (events.map { ($0.event, $0.eventID) }, outcomes)
         }
         #expect(service.read { $0.activeAlertCount } == 2)
-        // The evaluator last ran five hours ago.
-        try await service.writer.setMeta(EvaluationScheduler.checkpointKey, Array(String(H.noon - 5 * H.hour).utf8))
+        // The evaluator last ran five hours ago (a log of a build before `EvaluationPerformed`
+        // kept that in the meta database).
+        try await service.writer.setMeta(
+            EvaluationScheduler.legacyCheckpointKey, Array(String(H.noon - 5 * H.hour).utf8))
         let scheduler = EvaluationScheduler(service: service, logger: Logger(label: "test"))
         await scheduler.catchUp()
         let alerts = service.read { $0.alertBook.alerts }
         #expect(alerts.map(\.status) == [.resolved, .resolved])
         #expect(alerts.map(\.resolvedAt) == [H.noon - 12 * H.hour, H.noon - 12 * H.hour])
         #expect(alerts[0].history.last?.reason == "period_ended")
-        let checkpoint = try #require(try service.log.meta(EvaluationScheduler.checkpointKey))
-        #expect(String(decoding: checkpoint, as: UTF8.self) == String(H.noon))
+        // Each boundary is recorded in the log; the latest is where the next start resumes.
+        #expect(service.read { $0.ingestion.latestEvaluationAsOf } == H.noon)
         // Evaluating again appends nothing.
         let head = service.log.head
         await scheduler.catchUp()
@@ -73,11 +75,19 @@ struct SchedulerTests {
         #expect(scheduler.interval == 15 * H.minute)
         #expect(EvaluationScheduler.floor(now, scheduler.interval) == H.noon + 45 * H.minute)
         #expect(EvaluationScheduler.floor(-1, 15 * H.minute) == -15 * H.minute)
-        try await service.writer.setMeta(EvaluationScheduler.checkpointKey, Array(String(H.noon - H.hour).utf8))
+        _ = try await service.evaluate(asOf: H.noon - H.hour)
         await scheduler.catchUp()
-        // Seven quarter-hour boundaries after 11:00 up to 12:45.
-        let checkpoint = try #require(try service.log.meta(EvaluationScheduler.checkpointKey))
-        #expect(String(decoding: checkpoint, as: UTF8.self) == String(H.noon + 45 * H.minute))
+        // Seven quarter-hour boundaries after 11:00 up to 12:45, each recorded in the log.
+        #expect(service.read { $0.ingestion.latestEvaluationAsOf } == H.noon + 45 * H.minute)
+        var instants: [Int64] = []
+        try service.log.forEach { record in
+            guard record.type == EvaluationPerformed.type,
+                case .evaluationPerformed(let e) = try DomainEvent.decode(
+                    type: record.type, version: record.schemaVersion, payload: Array(record.payload))
+            else { return }
+            instants.append(e.asOf)
+        }
+        #expect(instants == (0...7).map { H.noon - H.hour + Int64($0) * 15 * H.minute })
         for bad in [
             #"{"evaluator": {"evaluation_interval_minutes": 7}}"#,
             #"{"evaluator": {"evaluation_interval_minutes": 0}}"#,
@@ -160,5 +170,47 @@ struct EvaluationOrderTests {
         let report = try LogReplay.whatIf(log, options: .init(rules: .defaults, hourly: false))
         #expect(report.alertChanges.isEmpty, "\(report.table)")
         #expect(report.recordedAlerts == 1)
+    }
+}
+
+extension EvaluationOrderTests {
+    @Test("every evaluation is recorded, a silent one too; what-if evaluates at the recorded instants, none inferred")
+    func silentEvaluationsAreRecorded() async throws {
+        try await H.withService("evaluation-recorded") { service, directory in
+            _ = try await service.appendAgent(id: nil, name: "coder", role: "developer")
+            // Ordinary times, and one moderately slow operation in the last hour: z ≈ 2.35, below
+            // the default threshold of 3, above 2.
+            func metric(minutesAgo: Int64, _ ms: Double) -> MetricRecorded {
+                MetricRecorded(
+                    agentID: 1, operationType: "work", timestamp: H.noon - minutesAgo * H.minute, executionTimeMs: ms,
+                    tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)
+            }
+            var metrics: [MetricRecorded] = []
+            for i in 0..<20 { metrics.append(metric(minutesAgo: Int64(120 + i * 300), 100 + Double(i % 5))) }
+            metrics.append(metric(minutesAgo: 30, 106))
+            _ = try await service.appendMetrics(metrics)
+            // 37 minutes past the hour: not a boundary, so no inference could find this instant.
+            let asOf = H.noon - 23 * H.minute
+            let events = try await service.evaluate(asOf: asOf)
+            #expect(events == [.evaluationPerformed(EvaluationPerformed(asOf: asOf, rulesVersion: 0))])
+            // The same instant right again appends nothing.
+            let head = service.log.head
+            #expect(try await service.evaluate(asOf: asOf).isEmpty)
+            #expect(service.log.head == head)
+
+            let log = try LogReplay.openReadOnly(directory)
+            defer { log.close() }
+            let same = try LogReplay.whatIf(log, options: .init(rules: .defaults, hourly: false))
+            #expect(same.recordedEvaluations == 1 && same.inferredEvaluationInstants == 0)
+            #expect(same.alertChanges.isEmpty)
+            var stricter = Rules.defaults
+            stricter.outlierZThreshold = 2
+            let report = try LogReplay.whatIf(log, options: .init(rules: stricter, hourly: false))
+            #expect(report.recordedEvaluations == 1 && report.inferredEvaluationInstants == 0)
+            #expect(report.alertChanges.map(\.change) == [.raised], "\(report.table)")
+            // Found by evaluating at the recorded instant (a silent evaluation used to leave nothing
+            // in the log, so what-if without hourly boundaries never evaluated there).
+            #expect(report.alertChanges.first?.whatIf?.detectedAt == H.noon - 30 * H.minute)
+        }
     }
 }

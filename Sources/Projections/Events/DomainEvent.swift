@@ -9,6 +9,7 @@ public enum DomainEvent: Sendable, Equatable {
     case alertResolved(AlertResolved)
     case rulesChanged(RulesChanged)
     case retentionApplied(RetentionApplied)
+    case evaluationPerformed(EvaluationPerformed)
 
     /// The type tag stored in the envelope.
     public var type: UInt16 {
@@ -21,6 +22,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertResolved: return AlertResolved.type
         case .rulesChanged: return RulesChanged.type
         case .retentionApplied: return RetentionApplied.type
+        case .evaluationPerformed: return EvaluationPerformed.type
         }
     }
 
@@ -35,6 +37,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertResolved: return AlertResolved.version
         case .rulesChanged: return RulesChanged.version
         case .retentionApplied: return RetentionApplied.version
+        case .evaluationPerformed: return EvaluationPerformed.version
         }
     }
 
@@ -49,6 +52,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertResolved: return "AlertResolved"
         case .rulesChanged: return "RulesChanged"
         case .retentionApplied: return "RetentionApplied"
+        case .evaluationPerformed: return "EvaluationPerformed"
         }
     }
 
@@ -64,6 +68,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .alertResolved(let e): e.encode(into: &w)
         case .rulesChanged(let e): e.encode(into: &w)
         case .retentionApplied(let e): e.encode(into: &w)
+        case .evaluationPerformed(let e): e.encode(into: &w)
         }
         return w.bytes
     }
@@ -132,6 +137,11 @@ public enum DomainEvent: Sendable, Equatable {
             let e = try RetentionApplied(from: &r, version: version)
             try r.finish()
             return .retentionApplied(e)
+        case EvaluationPerformed.type:
+            try check(EvaluationPerformed.version)
+            let e = try EvaluationPerformed(from: &r, version: version)
+            try r.finish()
+            return .evaluationPerformed(e)
         default:
             throw .unknownType(type)
         }

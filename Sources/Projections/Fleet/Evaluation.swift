@@ -1,10 +1,14 @@
 /// The evaluation of §4 at an instant: resolves budget alerts whose period ended, raises or
 /// resolves performance-degradation alerts per agent, and raises outlier alerts, in that order
-/// (which fixes alert ids). Deterministic and idempotent: evaluating the same instant twice
-/// appends nothing the second time.
+/// (which fixes alert ids), after an `EvaluationPerformed` that records when it ran.
+/// Deterministic and idempotent: evaluating the same instant twice raises and resolves nothing the
+/// second time (and, right after the first, appends nothing at all).
 public enum Evaluation {
     public static func evaluate(asOf: Int64, state: IngestionState, projection: FleetProjection) -> [DomainEvent] {
-        var events: [DomainEvent] = []
+        // The same instant under the same rules right again: nothing to record or decide.
+        let performed = EvaluationPerformed(asOf: asOf, rulesVersion: state.rulesVersion)
+        if state.lastEvaluation == performed { return [] }
+        var events: [DomainEvent] = [.evaluationPerformed(performed)]
         let rules = state.rules
         var nextAlertID = state.nextAlertID
         // 1. Budget periods that ended.

@@ -79,6 +79,11 @@ public struct IngestionState: Sendable {
 
     public init() {}
 
+    /// The last evaluation appended, and the latest instant any evaluation ran at (the scheduler
+    /// resumes after it).
+    public private(set) var lastEvaluation: EvaluationPerformed?
+    public private(set) var latestEvaluationAsOf: Int64?
+
     /// The largest agent id registered (0 when none is).
     public private(set) var largestAgentID: Int64 = 0
 
@@ -139,6 +144,9 @@ public struct IngestionState: Sendable {
         case .retentionApplied:
             // Budget usage is kept per period, so removing old metrics changes no decision.
             break
+        case .evaluationPerformed(let e):
+            lastEvaluation = e
+            latestEvaluationAsOf = max(latestEvaluationAsOf ?? e.asOf, e.asOf)
         }
     }
 

@@ -221,7 +221,7 @@ extension LogReplay {
                         status: .resolved, position: record.sequence, recordedAt: record.recordedAt, at: e.at,
                         actor: actor,
                         note: e.note, reason: e.reason.rawValue, cause: cause))
-            case .metricRecorded, .retentionApplied:
+            case .metricRecorded, .retentionApplied, .evaluationPerformed:
                 break
             }
         }

@@ -159,6 +159,8 @@ extension LogReplay {
                 "through_sequence": .int(Int64(e.throughSequence)), "archive": .string(e.archive),
                 "archived_events": .int(e.archivedEvents), "archive_checksum": .int(Int64(e.archiveChecksum)),
             ])
+        case .evaluationPerformed(let e):
+            return .object(["as_of": time(e.asOf), "rules_version": .int(e.rulesVersion)])
         }
     }
 
@@ -235,7 +237,7 @@ extension LogReplay {
     static func typeName(_ type: UInt16) -> String {
         let names = [
             "AgentRegistered", "BudgetSet", "MetricRecorded", "AlertRaised", "AlertAcknowledged", "AlertResolved",
-            "RulesChanged", "RetentionApplied",
+            "RulesChanged", "RetentionApplied", "EvaluationPerformed",
         ]
         return names.first { typeID(named: $0) == type } ?? "type \(type)"
     }
@@ -250,6 +252,7 @@ extension LogReplay {
         case "AlertResolved": return AlertResolved.type
         case "RulesChanged": return RulesChanged.type
         case "RetentionApplied": return RetentionApplied.type
+        case "EvaluationPerformed": return EvaluationPerformed.type
         default: return nil
         }
     }
@@ -371,6 +374,9 @@ extension LogReplay {
                     rollupCutoff: try time("rollup_cutoff"), throughSequence: UInt64(through),
                     archive: try string("archive"), archivedEvents: try int("archived_events"),
                     archiveChecksum: UInt32(checksum)))
+        case EvaluationPerformed.type:
+            return .evaluationPerformed(
+                EvaluationPerformed(asOf: try time("as_of"), rulesVersion: try int("rules_version")))
         default:
             throw FieldError(field: "", message: "event type \(type) has no JSON form; give payload_base64")
         }

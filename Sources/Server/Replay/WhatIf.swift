@@ -258,6 +258,7 @@ extension LogReplay {
         var inForceDocument: String?
         var agentNames: [Int64: String] = [:]
         var group: [(sequence: UInt64, recordedAt: Int64, event: DomainEvent)] = []
+        var marked: (sequence: UInt64, recordedAt: Int64)?
         func closeGroup() {
             guard let first = group.first else { return }
             evaluations[first.sequence] = evaluationInstant(
@@ -268,12 +269,23 @@ extension LogReplay {
             if firstRecordedAt == nil { firstRecordedAt = record.recordedAt }
             lastRecordedAt = record.recordedAt
             guard
-                [AgentRegistered.type, AlertRaised.type, AlertAcknowledged.type, AlertResolved.type, RulesChanged.type]
-                    .contains(record.type),
+                [
+                    AgentRegistered.type, AlertRaised.type, AlertAcknowledged.type, AlertResolved.type,
+                    RulesChanged.type, EvaluationPerformed.type,
+                ].contains(record.type),
                 let event = try? DomainEvent.decode(
                     type: record.type, version: record.schemaVersion, payload: record.payload)
             else {
                 closeGroup()
+                marked = nil
+                return
+            }
+            // Logs written since evaluations are events name each one's instant: no inference.
+            if case .evaluationPerformed(let e) = event {
+                closeGroup()
+                evaluations[record.sequence] = RecordedEvaluation(
+                    position: record.sequence, asOf: e.asOf, inferred: false)
+                marked = (record.sequence, record.recordedAt)
                 return
             }
             var isEvaluation = false
@@ -294,6 +306,12 @@ extension LogReplay {
             default:
                 break
             }
+            // The alerts of a marked evaluation follow its marker in the same commit.
+            if isEvaluation, let m = marked, m.recordedAt == record.recordedAt, m.sequence + 1 == record.sequence {
+                marked = (record.sequence, record.recordedAt)
+                return
+            }
+            marked = nil
             if isEvaluation, let last = group.last,
                 last.recordedAt != record.recordedAt || last.sequence + 1 != record.sequence
             {
@@ -383,8 +401,8 @@ extension LogReplay {
                 }
                 let events = try? Ingestion.resolve(alertID: id, by: e.by, note: e.note, now: e.at, state: p.ingestion)
                 for event in events ?? [] { applyDerived(event) }
-            case .alertRaised, .rulesChanged:
-                break  // re-derived / replaced by the what-if rules
+            case .alertRaised, .rulesChanged, .evaluationPerformed:
+                break  // re-derived (the evaluation runs at its instant above) / replaced by the what-if rules
             case .retentionApplied:
                 p.apply(event, sequence: record.sequence)
             }
