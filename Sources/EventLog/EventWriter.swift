@@ -27,6 +27,9 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         /// Runs in a group of its own, after every earlier request's group committed and its
         /// `onCommit` ran.
         var exclusive = false
+        /// Subject to `Limits.maximumQueuedRequests` (the service's own jobs are not: a flood of
+        /// client writes must not make an evaluation, a checkpoint or retention fail).
+        var bounded = true
     }
 
     /// Bounds on what waits for the writer.
@@ -142,8 +145,11 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     /// queued before it have committed and their `onCommit` has run: a decision that reads what
     /// `onCommit` maintains (the service's projection) then sees every earlier request, including
     /// those that would otherwise have shared its group.
+    ///
+    /// `bounded: false` exempts the request from `Limits.maximumQueuedRequests` (for the service's
+    /// own jobs; checkpoints, meta values and maintenance are always exempt).
     public func perform<R: Sendable>(
-        exclusive: Bool = false,
+        exclusive: Bool = false, bounded: Bool = true,
         _ decide: @escaping @Sendable (State, AppendContext) throws -> AppendDecision<R>
     ) async throws -> R {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
@@ -157,7 +163,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                     },
                     complete: { continuation.resume(returning: box.value!) },
                     fail: { continuation.resume(throwing: $0) },
-                    maintenance: nil, exclusive: exclusive))
+                    maintenance: nil, exclusive: exclusive, bounded: bounded))
         }
     }
 
@@ -221,7 +227,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                 Request(
                     run: { _, _ in [] }, complete: { continuation.resume() },
                     fail: { continuation.resume(throwing: $0) },
-                    maintenance: body))
+                    maintenance: body, bounded: false))
         }
     }
 
@@ -232,7 +238,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             request.fail(EventLogError.closed)
             return
         }
-        if queue.count >= limits.maximumQueuedRequests {
+        if request.bounded && queue.count >= limits.maximumQueuedRequests {
             let queued = queue.count
             condition.unlock()
             request.fail(EventLogError.writerBusy(queued: queued))

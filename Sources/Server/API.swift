@@ -48,13 +48,19 @@ struct API: Sendable {
     /// answer is still exact, computed (and remembered) otherwise.
     func getWindowed(_ request: Request, _ context: BasicRequestContext, _ endpoint: ReadEndpoint) throws -> Response {
         let query = QueryParameters(request)
-        let arguments = ReadArguments(pathParameter: { context.parameters.get($0) }, query: query, now: now)
-        let key = WindowedAnswerCache.key(path: request.uri.path, query: query)
-        let bytes = try service.read { projection throws -> [UInt8] in
+        // One reading of the clock for the window checked and the answer computed.
+        let now = self.now()
+        let arguments = ReadArguments(pathParameter: { context.parameters.get($0) }, query: query, now: { now })
+        let key = WindowedAnswerCache.key(path: request.uri.path, rawQuery: request.uri.query)
+        let bytes = try service.readWithGeneration { projection, generation throws -> [UInt8] in
             let window = try query.window(asOf: try arguments.asOf())
-            if let cached = windowedAnswers.answer(key: key, window: window, in: projection) { return cached }
+            if let cached = windowedAnswers.answer(key: key, window: window, in: projection, generation: generation) {
+                return cached
+            }
             let bytes = try endpoint.answer(projection, arguments).serializedBytes
-            windowedAnswers.store(key: key, .init(sequence: projection.sequence, window: window, bytes: bytes))
+            windowedAnswers.store(
+                key: key,
+                .init(sequence: projection.sequence, generation: generation, window: window, bytes: bytes))
             return bytes
         }
         return answer(request, bytes)

@@ -57,7 +57,10 @@ struct EvaluationScheduler: Service {
         guard let last = [recorded, legacy].compactMap({ $0 }).max() else { return }
         let now = service.clock()
         let interval = self.interval
-        var boundary = Self.floor(max(last, now - Self.catchUpLimit), interval) + interval
+        // From the boundary at or before the latest evaluation (a manual one may lie between
+        // boundaries, or a little ahead of the clock): evaluating a boundary again is idempotent.
+        var boundary = Self.floor(max(last, now - Self.catchUpLimit), interval)
+        if boundary == last { boundary += interval }
         var evaluated = 0
         while boundary <= now && !Task.isShuttingDownGracefully {
             do {
@@ -120,7 +123,7 @@ extension FleetService {
     /// request queued before it (in a shared group, the metrics of earlier requests of the same
     /// group would not be folded yet, and replay would decide otherwise).
     func evaluate(asOf: Int64) async throws -> [DomainEvent] {
-        try await write(exclusive: true) { state, _ in
+        try await write(exclusive: true, ownJob: true) { state, _ in
             let events = self.withProjection { Evaluation.evaluate(asOf: asOf, state: state, projection: $0) }
             return (events.map { ($0, nil) }, events)
         }

@@ -186,15 +186,25 @@ public final class FleetService: Sendable {
         return try body(snapshot)
     }
 
+    /// As `read`, with the number of times the projection was replaced as a whole (a rebuild, a
+    /// tailer catch-up), taken with the snapshot: a cache of answers keyed on the log position
+    /// must also match this, since a rebuild that found drift changes answers at one position.
+    func readWithGeneration<R>(_ body: (borrowing FleetProjection, UInt64) throws -> R) rethrows -> R {
+        let (snapshot, generation) = projection.state.withLock { ($0, projection.generation.load(ordering: .relaxed)) }
+        return try body(snapshot, generation)
+    }
+
     /// Appends what `decide` returns, decided on the writer against its state.
     /// `exclusive`: decided in a group of its own, once the projection has folded every earlier
-    /// request (for decisions that read the projection, such as the evaluation).
+    /// request (for decisions that read the projection, such as the evaluation). `ownJob`: the
+    /// service's own job, exempt from the writer's queue bound (a flood of client writes must not
+    /// make it fail).
     func write<R: Sendable>(
-        exclusive: Bool = false,
+        exclusive: Bool = false, ownJob: Bool = false,
         _ decide:
             @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
     ) async throws -> R {
-        try await writer.perform(exclusive: exclusive) { state, context in
+        try await writer.perform(exclusive: exclusive, bounded: !ownJob) { state, context in
             let (events, result) = try decide(state.ingestion, context)
             return AppendDecision(
                 events: events.map {
@@ -209,7 +219,10 @@ public final class FleetService: Sendable {
         var sequence: UInt64 = 0
         defer { projection.published(sequence) }
         return try projection.state.withLock { state in
-            defer { sequence = state.sequence }
+            defer {
+                sequence = state.sequence
+                projection.generation.add(1, ordering: .relaxed)
+            }
             return try body(&state)
         }
     }
@@ -236,6 +249,8 @@ public final class FleetService: Sendable {
 /// The read projection behind its lock, and the position it has folded, which tasks can wait on.
 final class ProjectionHolder: Sendable {
     let state: Mutex<FleetProjection>
+    /// Replacements of the projection as a whole (`swapProjection`), changed under `state`'s lock.
+    let generation = Atomic<UInt64>(0)
     /// The projection's sequence as last published.
     private let position: Watched<UInt64>
 

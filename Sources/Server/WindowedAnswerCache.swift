@@ -12,8 +12,12 @@ import Synchronization
 final class WindowedAnswerCache: Sendable {
     struct Entry: Sendable {
         var sequence: UInt64
+        /// `FleetService.readWithGeneration`'s generation of the projection answered from.
+        var generation: UInt64 = 0
         var window: TimeWindow
         var bytes: [UInt8]
+        /// Which store made this entry (so a window is moved only on the entry it was checked on).
+        var stamp: UInt64 = 0
     }
 
     /// Distinct queries remembered; the oldest is dropped beyond this.
@@ -26,6 +30,7 @@ final class WindowedAnswerCache: Sendable {
         var order: [String] = []
         var byKey: [String: Entry] = [:]
         var bytes = 0
+        var stamps: UInt64 = 0
     }
 
     private let entries = Mutex(Entries())
@@ -35,28 +40,33 @@ final class WindowedAnswerCache: Sendable {
         self.capacityBytes = capacityBytes
     }
 
-    /// The key of a request: its path and its query without the window's parameters, sorted.
-    static func key(path: String, query: QueryParameters) -> String {
-        let kept = query.values.filter { !["as_of", "start_date", "end_date"].contains($0.key) }
-            .sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value)" }
+    /// The key of a request: its path and its raw (still percent-encoded) query in its order,
+    /// without the window's parameters. Raw, so that an encoded `&` or `=` inside a value never
+    /// makes two different queries one key; unsorted, since a repeated parameter's last value wins.
+    static func key(path: String, rawQuery: String?) -> String {
+        let kept = (rawQuery ?? "").split(separator: "&", omittingEmptySubsequences: false).filter { pair in
+            let name = pair.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return !["as_of", "start_date", "end_date"].contains(name.removingPercentEncoding ?? name)
+        }
         return path + "?" + kept.joined(separator: "&")
     }
 
-    /// The cached answer for `key` if it is still exact for `window` in `projection` (and records
-    /// the new window), or nil.
-    func answer(key: String, window: TimeWindow, in projection: borrowing FleetProjection) -> [UInt8]? {
+    /// The cached answer for `key` if it is still exact for `window` in `projection` (at
+    /// `generation`), or nil. A hit records the new window on the entry.
+    func answer(
+        key: String, window: TimeWindow, in projection: borrowing FleetProjection, generation: UInt64
+    ) -> [UInt8]? {
         guard let entry = entries.withLock({ $0.byKey[key] }) else { return nil }
-        guard entry.sequence == projection.sequence,
+        guard entry.sequence == projection.sequence, entry.generation == generation,
             UTCTime.dayIndex(entry.window.start) == UTCTime.dayIndex(window.start),
             !projection.hasMetric(
                 from: min(entry.window.start, window.start), through: max(entry.window.start, window.start) - 1),
             !projection.hasMetric(
                 from: min(entry.window.end, window.end) + 1, through: max(entry.window.end, window.end))
         else { return nil }
-        // The entry now stands for the new window (unless it was dropped meanwhile).
+        // The entry now stands for the new window, unless it was replaced or dropped meanwhile.
         entries.withLock { state in
-            if state.byKey[key]?.sequence == entry.sequence { state.byKey[key]?.window = window }
+            if state.byKey[key]?.stamp == entry.stamp { state.byKey[key]?.window = window }
         }
         return entry.bytes
     }
@@ -64,6 +74,9 @@ final class WindowedAnswerCache: Sendable {
     func store(key: String, _ entry: Entry) {
         guard entry.bytes.count <= capacityBytes else { return }
         entries.withLock { state in
+            state.stamps += 1
+            var entry = entry
+            entry.stamp = state.stamps
             if let old = state.byKey.updateValue(entry, forKey: key) {
                 state.bytes -= old.bytes.count
             } else {

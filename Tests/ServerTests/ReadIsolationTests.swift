@@ -49,10 +49,11 @@ struct ReadIsolationTests {
     func windowedCache() async throws {
         try await H.run { client, service in
             try await E.register(client, "coder")
-            let metrics = (0..<12).map { i in
-                E.metric(
-                    at: H.noon - Int64(i) * 2 * H.hour, cost: Double(i) / 100,
-                    [("execution_time_ms", .double(100 + Double(i * i)))])
+            var metrics: [JSONValue] = []
+            for i in 0..<12 {
+                let at: Int64 = H.noon - Int64(i) * 2 * H.hour
+                let time: JSONValue = .double(100 + Double(i * i))
+                metrics.append(E.metric(at: at, cost: Double(i) / 100, [("execution_time_ms", time)]))
             }
             #expect(try await client.post("/api/v1/metrics", E.batch(metrics)).status == .created)
             let cache = WindowedAnswerCache()
@@ -61,20 +62,32 @@ struct ReadIsolationTests {
             service.read { p in
                 cache.store(key: key, .init(sequence: p.sequence, window: window(H.noon), bytes: [1]))
                 // Moving the end forward over no metric keeps the entry; the start stays on its day.
-                #expect(cache.answer(key: key, window: window(H.noon + H.minute), in: p) == [1])
+                #expect(cache.answer(key: key, window: window(H.noon + H.minute), in: p, generation: 0) == [1])
                 // Moving the start back over the oldest metric... none is that old: still exact.
-                #expect(cache.answer(key: key, window: window(H.noon + 2 * H.minute), in: p) == [1])
+                #expect(cache.answer(key: key, window: window(H.noon + 2 * H.minute), in: p, generation: 0) == [1])
                 // A window whose end moves back past a metric: the metric leaves, the entry is stale.
-                #expect(cache.answer(key: key, window: window(H.noon - H.hour), in: p) == nil)
+                #expect(cache.answer(key: key, window: window(H.noon - H.hour), in: p, generation: 0) == nil)
                 // The start's day changes: stale (insights count days from it).
-                #expect(cache.answer(key: key, window: window(H.noon + H.day), in: p) == nil)
+                #expect(cache.answer(key: key, window: window(H.noon + H.day), in: p, generation: 0) == nil)
             }
+            // Another generation of the projection (a rebuild replaced it): stale.
+            service.read { p in
+                cache.store(key: key, .init(sequence: p.sequence, window: window(H.noon), bytes: [1]))
+                #expect(cache.answer(key: key, window: window(H.noon), in: p, generation: 1) == nil)
+            }
+            // Keys keep the raw query: an encoded `&` inside a value is not a second parameter.
+            #expect(
+                WindowedAnswerCache.key(path: "/p", rawQuery: "operation_type=x%26z_threshold%3D5")
+                    != WindowedAnswerCache.key(path: "/p", rawQuery: "operation_type=x&z_threshold=5"))
+            #expect(
+                WindowedAnswerCache.key(path: "/p", rawQuery: "as_of=1&z=2&start_date=3&end%5Fdate=4")
+                    == WindowedAnswerCache.key(path: "/p", rawQuery: "z=2"))
             // A write moves the log: stale.
             let sequence = service.read { $0.sequence }
             #expect(try await client.post("/api/v1/metrics", E.metric(at: H.noon - 3 * H.day)).status == .created)
             service.read { p in
                 cache.store(key: key, .init(sequence: sequence, window: window(H.noon), bytes: [1]))
-                #expect(cache.answer(key: key, window: window(H.noon), in: p) == nil)
+                #expect(cache.answer(key: key, window: window(H.noon), in: p, generation: 0) == nil)
             }
 
             // Through the API, answers equal a fresh computation at every step, and a repeated

@@ -211,6 +211,17 @@ extension EvaluationOrderTests {
             // Found by evaluating at the recorded instant (a silent evaluation used to leave nothing
             // in the log, so what-if without hourly boundaries never evaluated there).
             #expect(report.alertChanges.first?.whatIf?.detectedAt == H.noon - 30 * H.minute)
+
+            // A late metric before the instant: evaluating the same instant again decides it.
+            _ = try await service.appendMetrics([metric(minutesAgo: 40, 5_000)])
+            let again = try await service.evaluate(asOf: asOf)
+            #expect(again.count == 2, "\(again)")
+            #expect(again.first == .evaluationPerformed(EvaluationPerformed(asOf: asOf, rulesVersion: 0)))
+            if case .alertRaised(let raised)? = again.last {
+                #expect(raised.rule == .outlier)
+            } else {
+                Issue.record("no outlier")
+            }
         }
     }
 }

@@ -2,12 +2,11 @@
 /// resolves performance-degradation alerts per agent, and raises outlier alerts, in that order
 /// (which fixes alert ids), after an `EvaluationPerformed` that records when it ran.
 /// Deterministic and idempotent: evaluating the same instant twice raises and resolves nothing the
-/// second time (and, right after the first, appends nothing at all).
+/// second time unless something that changes the outcome was appended in between (a late metric);
+/// an evaluation that decides nothing new at the instant of the last one appends nothing at all.
 public enum Evaluation {
     public static func evaluate(asOf: Int64, state: IngestionState, projection: FleetProjection) -> [DomainEvent] {
-        // The same instant under the same rules right again: nothing to record or decide.
         let performed = EvaluationPerformed(asOf: asOf, rulesVersion: state.rulesVersion)
-        if state.lastEvaluation == performed { return [] }
         var events: [DomainEvent] = [.evaluationPerformed(performed)]
         let rules = state.rules
         var nextAlertID = state.nextAlertID
@@ -79,6 +78,9 @@ public enum Evaluation {
                         detectedAt: o.timestamp, causeMetricID: o.id, rulesVersion: state.rulesVersion)))
             nextAlertID += 1
         }
+        // The same instant under the same rules again, deciding nothing new (no metric, budget or
+        // agent since changed the outcome): nothing to record either.
+        if events.count == 1 && state.lastEvaluation == performed { return [] }
         return events
     }
 }

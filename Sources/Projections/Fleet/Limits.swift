@@ -34,8 +34,8 @@ public enum Limits {
         agentID: Int64, timestamp: Int64, executionTimeMs: Double, tokensUsed: Int64, apiCalls: Int64,
         quality: Double?, costNanos: Int64
     ) -> (field: String, message: String)? {
-        if !(1...maximumAgentID).contains(agentID) {
-            return ("agent_id", "agent_id \(agentID) is outside 1...\(maximumAgentID)")
+        if agentID < 1 {
+            return ("agent_id", "agent_id \(agentID) is not positive")
         }
         if !timestamps.contains(timestamp) {
             return ("timestamp", "timestamp \(timestamp) µs is outside 1970-01-01 to before 9999-01-01")
@@ -56,10 +56,13 @@ public enum Limits {
         return nil
     }
 
-    /// Why an agent registration is outside the bounds, or nil.
+    /// Why an agent registration is outside the bounds a stored event must keep, or nil. Ids
+    /// only need to be positive here: builds before `maximumAgentID` accepted any positive id, and
+    /// their logs must still fold (the next id assigned stays safe, see `IngestionState.nextAgentID`);
+    /// new ids are held to `maximumAgentID` at the doors (the API, `LogValidator`).
     public static func agentViolation(_ e: AgentRegistered) -> (field: String, message: String)? {
-        if !(1...maximumAgentID).contains(e.agentID) {
-            return ("id", "id \(e.agentID) is outside 1...\(maximumAgentID)")
+        if e.agentID < 1 {
+            return ("id", "id \(e.agentID) is not positive")
         }
         if e.name.isEmpty || e.name.unicodeScalars.count > 128 {
             return ("name", "name must be a string of 1 to 128 characters")
@@ -72,8 +75,8 @@ public enum Limits {
 
     /// Why a budget is outside the bounds, or nil.
     public static func budgetViolation(_ e: BudgetSet) -> (field: String, message: String)? {
-        if !(1...maximumAgentID).contains(e.agentID) {
-            return ("agent_id", "agent_id \(e.agentID) is outside 1...\(maximumAgentID)")
+        if e.agentID < 1 {
+            return ("agent_id", "agent_id \(e.agentID) is not positive")
         }
         if !(0...maximumMetricCostNanos).contains(e.totalBudgetNanos) {
             return (

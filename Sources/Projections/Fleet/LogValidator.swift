@@ -34,6 +34,10 @@ public struct LogValidator: Sendable {
         }
         switch event {
         case .agentRegistered(let e):
+            // As the API: ids up to 2^53 - 1 (stored events only need to be positive).
+            guard e.agentID <= Limits.maximumAgentID else {
+                return "agent id \(e.agentID) is outside 1...\(Limits.maximumAgentID)"
+            }
             guard agents.insert(e.agentID).inserted else { return "agent \(e.agentID) is registered twice" }
         case .budgetSet(let e):
             guard agents.contains(e.agentID) else { return "a budget of agent \(e.agentID), which is not registered" }

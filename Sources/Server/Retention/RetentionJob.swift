@@ -106,7 +106,7 @@ extension FleetService {
         let marker = RetentionApplied(
             asOf: asOf, metricCutoff: metricCutoff, rollupCutoff: rollupCutoff, throughSequence: through,
             archive: name, archivedEvents: Int64(sequences.count), archiveChecksum: writer.checksum)
-        let markerSequence = try await write { _, context in
+        let markerSequence = try await write(ownJob: true) { _, context in
             ([(DomainEvent.retentionApplied(marker), nil)], context.nextSequence)
         }
         report.markerSequence = markerSequence
