@@ -5,6 +5,12 @@ import Hummingbird
 /// loaded into memory once and served with a content type, an ETag and `no-cache` (so browsers
 /// revalidate and get 304 while nothing changed).
 ///
+/// Not Hummingbird's `FileMiddleware` (2.28): it reads each file from disk per request and derives
+/// its ETag from the modification date and size, so the tag of the same bytes changes with every
+/// deployment (the files are copied with a new date) and differs between nodes; it also serves
+/// whatever the directory holds. Here the tag is a hash of the bytes (as every other answer of the
+/// service), files are read once, and only the files loaded at start are served.
+///
 /// - `GET /` → `index.html`
 /// - `GET /dashboard/<path>` → the file at `<path>` inside `Dashboard/` (e.g. `app.js`,
 ///   `vendor/chart.umd.min.js`). Only files that exist in the directory are served: a path is
