@@ -1,12 +1,11 @@
+import AsyncHTTPClient
 import EventLog
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import Projections
 import ServiceLifecycle
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// Delivers every alert transition (raised, acknowledged, resolved) to the configured webhook
 /// targets as a JSON POST: an outbox folded from the log.
@@ -36,6 +35,8 @@ public struct NotificationOutbox: Service {
         public var jitter: Double
         /// The whole time one POST may take (connect, send, answer).
         public var requestTimeout: Duration
+        /// How long a connection may take to be established.
+        public var connectTimeout: Duration
         /// Events read from the log per read transaction.
         public var batchSize: Int
         /// How long a graceful shutdown lets a request in flight finish before cancelling it.
@@ -47,8 +48,9 @@ public struct NotificationOutbox: Service {
             initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(60),
             jitter: Double = 0.2,
             requestTimeout: Duration = .seconds(10), shutdownGrace: Duration = .seconds(1), batchSize: Int = 512,
-            skippedCheckpointInterval: UInt64 = 4096
+            skippedCheckpointInterval: UInt64 = 4096, connectTimeout: Duration = .seconds(5)
         ) {
+            self.connectTimeout = connectTimeout
             self.initialBackoff = initialBackoff
             self.maximumBackoff = maximumBackoff
             self.jitter = jitter
@@ -139,8 +141,13 @@ struct WebhookWorker: Sendable {
     private var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 
     func run() async {
-        let client = WebhookClient(url: target.url, timeout: settings.requestTimeout)
-        defer { client.invalidate() }
+        let client = WebhookClient(
+            url: target.url, timeout: settings.requestTimeout, connectTimeout: settings.connectTimeout)
+        await deliverAll(client)
+        await client.invalidate()
+    }
+
+    private func deliverAll(_ client: WebhookClient) async {
         guard var cursor = await start() else { return }
         report(.started(target: index, after: cursor.handled))
         for await _ in service.log.headUpdates().cancelOnGracefulShutdown() {
@@ -452,80 +459,72 @@ struct WebhookMessage: Sendable {
 /// Why a POST did not get an answer.
 enum WebhookDeliveryError: Error, CustomStringConvertible {
     case timedOut
-    case notHTTP
 
     var description: String {
         switch self {
         case .timedOut: return "timed out"
-        case .notHTTP: return "not an HTTP response"
         }
     }
 }
 
-/// A minimal JSON POST client over `URLSession` (FoundationNetworking on Linux): one session per
-/// target, no cookies or cache, a deadline on the whole request.
+/// A JSON POST client over AsyncHTTPClient: one client per target (its own connection pool on the
+/// shared event loops), a deadline on the whole request, cancelled with the task that runs it.
 final class WebhookClient: Sendable {
     let url: URL
     let timeout: Duration
-    private let session: URLSession
+    private let client: HTTPClient
 
-    init(url: URL, timeout: Duration) {
+    init(url: URL, timeout: Duration, connectTimeout: Duration) {
         self.url = url
         self.timeout = timeout
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = seconds
-        configuration.timeoutIntervalForResource = seconds
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.httpShouldSetCookies = false
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: Self.timeAmount(connectTimeout))
+        // The outbox retries with its own backoff (and logs each failure): a refused connection
+        // fails the attempt at once instead of being retried inside the client until the timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// POSTs `body` as JSON; returns the status code.
     func post(_ body: [UInt8], idempotencyKey: String) async throws -> Int {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("metrics-service", forHTTPHeaderField: "User-Agent")
-        request.setValue(idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
-        request.httpBody = Data(body)
-        let session = session
-        let sent = request
-        return try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask {
-                let (_, response) = try await session.data(for: sent)
-                guard let http = response as? HTTPURLResponse else { throw WebhookDeliveryError.notHTTP }
-                return http.statusCode
-            }
-            group.addTask { [timeout] in
-                try await Task.sleep(for: timeout)
-                throw WebhookDeliveryError.timedOut
-            }
-            defer { group.cancelAll() }
-            guard let status = try await group.next() else { throw WebhookDeliveryError.timedOut }
-            return status
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "metrics-service")
+        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: Self.timeAmount(timeout))
+            // The body is not needed; read (and drop) at most a little of it.
+            _ = try? await response.body.collect(upTo: 64 << 10)
+            return Int(response.status.code)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            throw WebhookDeliveryError.timedOut
         }
     }
 
-    func invalidate() {
-        session.invalidateAndCancel()
+    func invalidate() async {
+        try? await client.shutdown()
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// A description of a delivery error that never includes the URL (it may carry a secret).
     static func describe(_ error: any Error) -> String {
         if let error = error as? WebhookDeliveryError { return error.description }
-        let ns = error as NSError
-        guard ns.domain == NSURLErrorDomain else { return "\(ns.domain) error \(ns.code)" }
-        let names: [Int: String] = [
-            NSURLErrorTimedOut: "timed out", NSURLErrorCannotFindHost: "cannot find host",
-            NSURLErrorCannotConnectToHost: "connection refused or unreachable",
-            NSURLErrorNetworkConnectionLost: "connection lost", NSURLErrorNotConnectedToInternet: "no network",
-            NSURLErrorDNSLookupFailed: "DNS lookup failed", NSURLErrorSecureConnectionFailed: "TLS handshake failed",
-            NSURLErrorServerCertificateUntrusted: "untrusted server certificate",
-            NSURLErrorBadServerResponse: "bad server response", NSURLErrorCancelled: "cancelled",
-        ]
-        return "\(names[ns.code] ?? "URL error") (\(ns.code))"
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout: return "timed out"
+            case .remoteConnectionClosed: return "connection lost"
+            case .cancelled: return "cancelled"
+            default: return "HTTP client error"
+            }
+        }
+        if error is NIOConnectionError || error is IOError { return "connection refused or unreachable" }
+        return "\(type(of: error))"
     }
 }
