@@ -1,0 +1,207 @@
+/// The advisory reads of §3: cost recommendations, performance insights and the summary.
+extension FleetProjection {
+    // MARK: §3 Recommendations
+
+    /// One cost recommendation (unrounded savings for the total).
+    public struct Recommendation: Sendable {
+        public var agentID: Int64
+        public var json: JSONValue
+        public var savings: Double
+    }
+
+    /// The recommendations at `asOf`, agents with a budget in id order, first matching rule.
+    public func recommendations(asOf: Int64) -> [Recommendation] {
+        let rules = self.rules
+        var out: [Recommendation] = []
+        let window = TimeWindow(start: asOf - rules.recommendationWindowDays * UTCTime.microsecondsPerDay, end: asOf)
+        for id in ingestion.budgets.keys.sorted() {
+            guard let agent = agents[id], let (budget, used, _) = budgetUsage(agentID: id, asOf: asOf) else { continue }
+            let acc = totals(agentID: id, in: window)
+            let n = Int64(acc.operations)
+            let cost = Money.usd(acc.costNanos)
+            let quality = acc.meanQuality
+            let total = Money.usd(budget.totalBudgetNanos)
+            let util = Self.utilization(used: used, budget: budget.totalBudgetNanos)
+            func item(_ type: String, _ priority: String, _ recommended: Double, _ reason: String, _ savings: Double)
+                -> Recommendation
+            {
+                Recommendation(
+                    agentID: id,
+                    json: .object([
+                        "type": .string(type), "priority": .string(priority), "agent_id": .int(id),
+                        "agent": .string(agent.name), "agent_role": .string(agent.role), "current_budget": F.r4(total),
+                        "recommended_budget": F.r4(recommended), "reason": .string(reason),
+                        "estimated_savings": F.r4(savings),
+                    ]), savings: savings)
+            }
+            if n < rules.pauseMaxTasks {
+                let savings = max(0, Money.usd(budget.totalBudgetNanos - used))
+                out.append(item("pause_agent", "medium", 0, "Rarely used (only \(n) tasks in 30 days)", savings))
+            } else if cost >= rules.reviewMinCostUSD, let q = quality, q < rules.reviewMaxQuality {
+                out.append(
+                    item(
+                        "review_agent", "high", total,
+                        "High cost ($\(Rounding.fixed(cost, places: 2))) but low quality (\(Rounding.fixed(q, places: 1)))",
+                        0))
+            } else if let u = util, u < rules.reduceMaxUtilizationPercent, n < rules.reduceMaxTasks {
+                out.append(
+                    item(
+                        "reduce_budget", "medium", total / 2,
+                        "Low utilization (\(Rounding.fixed(u, places: 1))%) and minimal activity (\(n) tasks)",
+                        total / 2))
+            } else if let q = quality, q >= rules.increaseMinQuality, let u = util,
+                u >= rules.increaseMinUtilizationPercent
+            {
+                out.append(
+                    item(
+                        "increase_capacity", "low", total * 1.5,
+                        "High quality score (\(Rounding.fixed(q, places: 1))) near budget limit (\(Rounding.fixed(u, places: 1))% used)",
+                        0))
+            }
+        }
+        return out
+    }
+
+    /// `GET /metrics/recommendations/cost`.
+    public func costRecommendations(asOf: Int64) -> JSONObject {
+        let recs = recommendations(asOf: asOf)
+        return [
+            "success": true, "count": .int(Int64(recs.count)),
+            "total_potential_savings": F.r4(recs.reduce(0) { $0 + $1.savings }),
+            "data": .array(recs.map(\.json)),
+        ]
+    }
+
+    /// Whether a stored metric (of any agent) has its timestamp in `[from, through]`: a binary
+    /// search per agent, for deciding whether a moved window still holds the same metrics.
+    public func hasMetric(from: Int64, through: Int64) -> Bool {
+        guard from <= through else { return false }
+        for (_, series) in metrics.series where !series.range(from: from, through: through).isEmpty { return true }
+        return false
+    }
+
+    // MARK: §3 Insights
+
+    /// `GET /metrics/insights/performance`.
+    public func insights(window: TimeWindow) -> JSONObject {
+        struct Stat {
+            var sum = 0.0
+            var count = 0
+            var mean: Double { sum / Double(count) }
+        }
+        // One pass over the window, keyed by operation id: everything below is linear in the
+        // metrics of the window plus what it ranks (operation types × days), never their product.
+        // Per operation and day, the sums run in the order a filtered pass would visit them
+        // (agents ascending, then time), so the trend of each operation is bit-identical to
+        // `dailySeries(…, operation:)`.
+        var perOpAgent: [Int32: [Int64: Stat]] = [:]
+        var perOpDay: [Int32: [Int64: Stat]] = [:]
+        var perOpAll: [Int32: Stat] = [:]
+        var perHour: [Int: Stat] = [:]
+        var perAgent: [Int64: OperationTotals] = [:]
+        let originDay = UTCTime.dayIndex(window.start)
+        for id in metrics.series.keys.sorted() {
+            let s = metrics.series[id]!
+            for i in s.range(from: window.start, through: window.end) {
+                let op = s.operations[i]
+                let time = s.executionTimes[i]
+                perOpAgent[op, default: [:]][id, default: Stat()].sum += time
+                perOpAgent[op, default: [:]][id, default: Stat()].count += 1
+                let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
+                perOpDay[op, default: [:]][day, default: Stat()].sum += time
+                perOpDay[op, default: [:]][day, default: Stat()].count += 1
+                perOpAll[op, default: Stat()].sum += time
+                perOpAll[op, default: Stat()].count += 1
+                let hour = UTCTime.hourOfDay(s.timestamps[i])
+                perHour[hour, default: Stat()].sum += time
+                perHour[hour, default: Stat()].count += 1
+                perAgent[id, default: OperationTotals()].add(s, i)
+            }
+        }
+        let ops = perOpAgent.keys.map { (name: metrics.operationNames[Int($0)], id: $0) }.sorted { $0.name < $1.name }
+        var fastest = JSONObject()
+        for (op, opID) in ops {
+            var best: (Double, Int64)?
+            for (id, stat) in perOpAgent[opID]!.sorted(by: { $0.key < $1.key })
+            where stat.count >= 3 && agents[id] != nil {
+                if best == nil || stat.mean < best!.0 { best = (stat.mean, id) }
+            }
+            if let best {
+                fastest.append(.object(["agent": agentName(best.1), "avg_time_ms": F.r2(best.0)]), forKey: op)
+            }
+        }
+        var efficiency: [(Double, Int64)] = []
+        var quality: [(Double, Int64)] = []
+        for (id, acc) in perAgent where agents[id] != nil {
+            if acc.operations >= 1 { efficiency.append((Money.usd(acc.costNanos) / Double(acc.operations), id)) }
+            if let q = acc.meanQuality { quality.append((q, id)) }
+        }
+        efficiency.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        quality.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        let hours = perHour.map { ($0.value.mean, $0.key, $0.value.count) }
+            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var degrading: [JSONValue] = []
+        for (op, opID) in ops {
+            let byDay = perOpDay[opID]!
+            let days = byDay.keys.sorted()
+            let all = perOpAll[opID]!
+            let fit = TrendFit.fit(
+                days: days, means: days.map { byDay[$0]!.mean }, allValuesMean: all.count == 0 ? nil : all.mean,
+                metric: .executionTime)
+            if fit.label == .degrading {
+                degrading.append(
+                    .object([
+                        "operation_type": .string(op),
+                        "trend": .object([
+                            "metric": "execution_time", "trend": "degrading", "slope": F.r4(fit.slope),
+                        ]),
+                    ]))
+            }
+        }
+        return [
+            "success": true,
+            "data": .object([
+                "fastest_agents_by_operation": .object(fastest),
+                "most_cost_efficient": .array(
+                    efficiency.prefix(5).map { .object(["agent": agentName($0.1), "cost_per_task_usd": F.r4($0.0)]) }),
+                "highest_quality": .array(
+                    quality.prefix(5).map { .object(["agent": agentName($0.1), "avg_quality_score": F.r2($0.0)]) }),
+                "peak_performance_hours": .array(
+                    hours.prefix(5).map {
+                        .object(["hour": .int(Int64($0.1)), "avg_time_ms": F.r2($0.0), "operations": .int(Int64($0.2))])
+                    }),
+                "degrading_operations": .array(degrading),
+            ]),
+        ]
+    }
+
+    // MARK: §3 Summary
+
+    /// The number of alerts with status active.
+    public var activeAlertCount: Int { alertBook.alerts.reduce(0) { $0 + ($1.status == .active ? 1 : 0) } }
+
+    /// `GET /metrics/summary`.
+    public func summary(asOf: Int64) -> JSONObject {
+        var last24h = OperationTotals()
+        var last30d = OperationTotals()
+        for id in metrics.series.keys.sorted() {
+            last24h.merge(totals(agentID: id, in: TimeWindow(start: asOf - UTCTime.microsecondsPerDay, end: asOf)))
+            last30d.merge(totals(agentID: id, in: TimeWindow(start: asOf - 30 * UTCTime.microsecondsPerDay, end: asOf)))
+        }
+        var day = JSONObject()
+        last24h.fields(into: &day)
+        return [
+            "success": true,
+            "data": .object([
+                "last_24h": .object(day),
+                "last_30d_summary": .object([
+                    "total_operations": .int(Int64(last30d.operations)),
+                    "total_cost_usd": F.usd(last30d.costNanos),
+                    "avg_success_rate": F.r2(last30d.successRate),
+                ]),
+                "active_alerts": .int(Int64(activeAlertCount)),
+                "pending_recommendations": .int(Int64(recommendations(asOf: asOf).count)),
+            ]),
+        ]
+    }
+}

@@ -1,0 +1,140 @@
+/// The statistical reads of §3: percentiles, outliers and trends of a metric over a window.
+extension FleetProjection {
+    // MARK: §3 Percentiles and outliers
+
+    /// `GET /metrics/percentiles/{metric}`.
+    public func percentiles(
+        _ metric: StatisticMetric, window: TimeWindow, agentID: Int64?, operation: String?
+    ) -> JSONObject {
+        var values = self.values(metric, in: window, agentID: agentID, operation: operation)
+        values.sort()
+        let round: (Double?) -> JSONValue = metric.isUSD ? { F.r4($0) } : { F.r2($0) }
+        var data: JSONObject = [:]
+        for (key, q) in [("p50", 50.0), ("p75", 75.0), ("p90", 90.0), ("p95", 95.0), ("p99", 99.0)] {
+            data.append(round(Statistics.percentile(sorted: values, q)), forKey: key)
+        }
+        data.append(round(Statistics.mean(values)), forKey: "mean")
+        data.append(round(Statistics.percentile(sorted: values, 50)), forKey: "median")
+        data.append(round(Statistics.populationStandardDeviation(values)), forKey: "std_dev")
+        data.append(.int(Int64(values.count)), forKey: "count")
+        return [
+            "success": true, "metric": .string(metric.rawValue), "agent_id": .optional(agentID),
+            "data": .object(data),
+        ]
+    }
+
+    /// One outlier: index into the population, z-score.
+    public struct Outlier: Sendable {
+        public var id: Int64
+        public var agentID: Int64
+        public var value: Double
+        public var z: Double
+        public var mean: Double
+        public var timestamp: Int64
+        public var operation: String
+    }
+
+    /// Outliers of a population (|z| > threshold; none below 3 values or with std 0), sorted by
+    /// |z| descending, then id.
+    public func findOutliers(
+        _ metric: StatisticMetric, window: TimeWindow, agentID: Int64?, operation: String?, zThreshold: Double
+    ) -> [Outlier] {
+        let values = self.values(metric, in: window, agentID: agentID, operation: operation)
+        guard values.count >= 3, let mean = Statistics.mean(values),
+            let std = Statistics.populationStandardDeviation(values), std > 0, !values.allSatisfy({ $0 == values[0] })
+        else { return [] }
+        var out: [Outlier] = []
+        forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
+            guard let v = s.value(metric, at: i) else { return }
+            let z = (v - mean) / std
+            if abs(z) > zThreshold {
+                out.append(
+                    Outlier(
+                        id: s.ids[i], agentID: s.agentID, value: v, z: z, mean: mean,
+                        timestamp: s.timestamps[i], operation: metrics.operationNames[Int(s.operations[i])]))
+            }
+        }
+        out.sort { abs($0.z) != abs($1.z) ? abs($0.z) > abs($1.z) : $0.id < $1.id }
+        return out
+    }
+
+    /// `GET /metrics/outliers/{metric}`.
+    public func outliers(
+        _ metric: StatisticMetric, window: TimeWindow, agentID: Int64?, operation: String?, zThreshold: Double,
+        limit: Int
+    ) -> JSONObject {
+        let found = findOutliers(metric, window: window, agentID: agentID, operation: operation, zThreshold: zThreshold)
+        let round: (Double?) -> JSONValue = metric.isUSD ? { F.r4($0) } : { F.r2($0) }
+        let items: [JSONValue] = found.prefix(limit).map { o in
+            .object([
+                "id": .int(o.id),
+                "agent_id": .int(o.agentID),
+                "agent_name": agentName(o.agentID),
+                "operation_type": .string(o.operation),
+                "value": round(o.value),
+                "z_score": F.r2(o.z),
+                "deviation_from_mean": round(o.value - o.mean),
+                "timestamp": F.time(o.timestamp),
+            ])
+        }
+        return [
+            "success": true, "metric": .string(metric.rawValue), "z_threshold": .double(zThreshold),
+            "count": .int(Int64(found.count)), "data": .array(items),
+        ]
+    }
+
+    // MARK: §3 Trends
+
+    /// The daily series of a trend metric: x = whole days since the day of `origin`.
+    func dailySeries(
+        _ metric: TrendMetric, window: TimeWindow, agentID: Int64?, operation: String?, origin: Int64
+    ) -> (days: [Int64], means: [Double], overall: Double?) {
+        var sums: [Int64: (Double, Int)] = [:]
+        var total = 0.0
+        var count = 0
+        let originDay = UTCTime.dayIndex(origin)
+        forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
+            let y: Double
+            switch metric {
+            case .executionTime: y = s.executionTimes[i]
+            case .cost: y = Money.usd(s.costs[i])
+            case .successRate: y = s.successes[i] ? 100 : 0
+            case .qualityScore:
+                y = s.qualities[i]
+                if y.isNaN { return }
+            }
+            let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
+            sums[day, default: (0, 0)].0 += y
+            sums[day, default: (0, 0)].1 += 1
+            total += y
+            count += 1
+        }
+        let days = sums.keys.sorted()
+        return (days, days.map { sums[$0]!.0 / Double(sums[$0]!.1) }, count == 0 ? nil : total / Double(count))
+    }
+
+    /// The trend of a metric over `[asOf − lookback days, asOf]`.
+    public func trendFit(_ metric: TrendMetric, asOf: Int64, lookbackDays: Int64, agentID: Int64?) -> TrendFit {
+        let window = TimeWindow(start: asOf - lookbackDays * UTCTime.microsecondsPerDay, end: asOf)
+        let series = dailySeries(metric, window: window, agentID: agentID, operation: nil, origin: window.start)
+        return TrendFit.fit(days: series.days, means: series.means, allValuesMean: series.overall, metric: metric)
+    }
+
+    /// `GET /metrics/trends/{metric}`.
+    public func trends(_ metric: TrendMetric, asOf: Int64, lookbackDays: Int64, agentID: Int64?) -> JSONObject {
+        let fit = trendFit(metric, asOf: asOf, lookbackDays: lookbackDays, agentID: agentID)
+        let start = asOf - lookbackDays * UTCTime.microsecondsPerDay
+        return [
+            "success": true,
+            "data": .object([
+                "metric": .string(metric.rawValue),
+                "trend": .string(fit.label.rawValue),
+                "slope": F.r4(fit.slope),
+                "r_squared": F.r4(fit.rSquared),
+                "p_value": F.significant(fit.pValue),
+                "data_points": .int(Int64(fit.dataPoints)),
+                "period": .object(["start": F.time(start), "end": F.time(asOf)]),
+            ]),
+        ]
+    }
+}
