@@ -54,6 +54,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     private let clock: @Sendable () -> Int64
     private let condition = NSCondition()
     private var queue: [Request] = []
+    /// Tasks waiting (`waitUntilQueued`) for the queue to hold a number of requests (under `condition`).
+    private var queueWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     /// Where the writer is in its life (under `condition`): taking requests, draining the queue
     /// after `shutdown`, or finished.
     private enum Lifecycle {
@@ -130,6 +132,21 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return queue.count
+    }
+
+    /// Returns once at least `count` requests wait in the queue (at once when they do): for tests
+    /// that need requests queued together, woken by `enqueue` rather than by polling.
+    public func waitUntilQueued(atLeast count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            if queue.count >= count {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            queueWaiters.append((count, continuation))
+            condition.unlock()
+        }
     }
 
     /// A copy of the writer state (for tests and diagnostics).
@@ -245,8 +262,12 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             return
         }
         queue.append(request)
+        let queued = queue.count
+        let ready = queueWaiters.filter { $0.count <= queued }.map(\.continuation)
+        queueWaiters.removeAll { $0.count <= queued }
         condition.signal()
         condition.unlock()
+        for continuation in ready { continuation.resume() }
     }
 
     /// Stops accepting requests, finishes everything queued, and stops the thread.

@@ -18,9 +18,13 @@ public struct MaintenanceBusy: Error, Sendable, Equatable, CustomStringConvertib
 /// Which maintenance job runs, if any, and who waits for it to end.
 final class MaintenanceGate: Sendable {
     private let running = Watched<MaintenanceJob?>(nil)
-
     /// How many tasks wait in `runWhenFree` for the running job to end.
-    var waiting: Int { running.waiting }
+    private let waiters = Watched(0)
+
+    /// Returns once at least `count` tasks wait in `runWhenFree` (for tests: no polling).
+    func waitForWaiters(atLeast count: Int) async {
+        await waiters.wait { $0 >= count }
+    }
 
     /// Runs `body` as `job`, or throws `MaintenanceBusy` when another job runs.
     func run<T>(_ job: MaintenanceJob, _ body: () async throws -> T) async throws -> T {
@@ -42,7 +46,9 @@ final class MaintenanceGate: Sendable {
             do {
                 return try await run(job, body)
             } catch is MaintenanceBusy {
+                waiters.update { $0 += 1 }
                 await running.wait { $0 == nil }
+                waiters.update { $0 -= 1 }
                 try Task.checkCancellation()
             }
         }

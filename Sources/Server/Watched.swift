@@ -23,9 +23,6 @@ final class Watched<Value: Sendable>: Sendable {
 
     var value: Value { state.withLock { $0.value } }
 
-    /// How many tasks wait.
-    var waiting: Int { state.withLock { $0.waiters.count } }
-
     /// Changes the value under the lock and wakes the waiters whose condition holds afterwards.
     @discardableResult
     func update<R>(_ body: (inout Value) throws -> R) rethrows -> R {

@@ -29,27 +29,29 @@ struct CrashTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
-            let (firstLine, firstLineSignal) = AsyncStream<Void>.makeStream()
+            // Kill at a random point of the run, counted in acknowledgements rather than time (a busy
+            // machine may be slow to start the writer): after 1 to 2,000 acknowledged lines.
+            let killAfter = Int.random(in: 1...2_000)
+            let (reached, reachedSignal) = AsyncStream<Void>.makeStream()
             let handle = pipe.fileHandleForReading
-            // Reads everything the writer prints; signals once its first acknowledgement is complete.
+            // Reads everything the writer prints; signals once `killAfter` lines are complete.
             let reader = Task {
                 await onOwnThread { () -> Data in
                     var data = Data()
+                    var lines = 0
                     while true {
                         let chunk = handle.availableData
                         if chunk.isEmpty { break }
                         data.append(chunk)
-                        if data.contains(UInt8(ascii: "\n")) { firstLineSignal.yield() }
+                        lines += chunk.count { $0 == UInt8(ascii: "\n") }
+                        if lines >= killAfter { reachedSignal.yield() }
                     }
-                    firstLineSignal.finish()
+                    reachedSignal.finish()
                     return data
                 }
             }
             try process.run()
-            // Kill at a random moment after the writer acknowledged something (however long a busy
-            // machine takes to start it), so that every round has acknowledgements to check.
-            for await _ in firstLine { break }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...300)))
+            for await _ in reached { break }
             kill(process.processIdentifier, SIGKILL)
             await onOwnThread { process.waitUntilExit() }
             let output = String(decoding: await reader.value, as: UTF8.self)

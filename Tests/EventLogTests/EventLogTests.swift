@@ -289,14 +289,14 @@ struct WriterLimitTests {
         for await _ in entered { break }
         let groupsBefore = writer.groupCommits
         let queued = (2...3).map { i in Task { try await writer.append([sampleEvent(i)]) } }
-        while writer.queuedRequests < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        await writer.waitUntilQueued(atLeast: 2)
         await #expect(throws: EventLogError.writerBusy(queued: 2)) { _ = try await writer.append([sampleEvent(4)]) }
         // The service's own jobs are exempt: a meta value and an unbounded decision still queue.
         let meta = Task { try await writer.setMeta("checkpoint", [1]) }
         let own = Task {
             try await writer.perform(bounded: false) { _, _ in AppendDecision(events: [], result: ()) }
         }
-        while writer.queuedRequests < 4 { try await Task.sleep(for: .milliseconds(1)) }
+        await writer.waitUntilQueued(atLeast: 4)
         release.signal()
         try await holding.value
         for task in queued { _ = try await task.value }

@@ -41,21 +41,11 @@ struct HTTPHygieneTests {
         let fd: Int32
 
         init(port: Int) throws {
-            #if canImport(Glibc)
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            #else
-                let fd = socket(AF_INET, SOCK_STREAM, 0)
-            #endif
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
+            let fd = try Loopback.socket()
+            guard Loopback.withAddress(port: port, { connect(fd, $0, $1) }) == 0 else {
+                _ = Foundation.close(fd)
+                throw Loopback.Failure(call: "connect")
             }
-            guard fd >= 0, connected == 0 else { throw RawSocket.Failure(call: "connect") }
             self.fd = fd
         }
 

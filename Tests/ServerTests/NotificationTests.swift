@@ -513,36 +513,15 @@ final class RawSocket: Sendable {
     let fd: Int32
     let port: Int
 
-    struct Failure: Error {
-        var call: String
-    }
-
     init(listening: Bool) throws {
-        #if canImport(Glibc)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw Failure(call: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
+        let fd = try Loopback.socket()
+        let bound = Loopback.withAddress(port: 0) { bind(fd, $0, $1) }
         guard bound == 0, !listening || listen(fd, 64) == 0 else {
             _ = Foundation.close(fd)
-            throw Failure(call: "bind/listen")
-        }
-        var actual = sockaddr_in()
-        var actualLength = length
-        _ = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &actualLength) }
+            throw Loopback.Failure(call: "bind/listen")
         }
         self.fd = fd
-        self.port = Int(UInt16(bigEndian: actual.sin_port))
+        self.port = Loopback.port(of: fd)
     }
 
     func close() {

@@ -304,7 +304,7 @@ struct RetentionJobTests {
             for await _ in acquired { break }
             let waiting = Task { try await service.applyRetention(asOf: H.noon, waitForOtherJobs: true) }
             // Synchronize on the gate: the scheduler's retention is parked behind the rebuild.
-            while service.maintenance.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            await service.maintenance.waitForWaiters(atLeast: 1)
             await #expect(throws: MaintenanceBusy(running: .rebuild)) { try await service.applyRetention(asOf: H.noon) }
             releaseSignal.yield()
             try await holder.value

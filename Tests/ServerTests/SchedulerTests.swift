@@ -150,9 +150,9 @@ struct EvaluationOrderTests {
         }
         for await _ in entered { break }
         let outlier = Task { try await service.appendMetrics([metric(10, 90_000)]) }
-        while service.writer.queuedRequests < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        await service.writer.waitUntilQueued(atLeast: 1)
         let evaluation = Task { try await service.evaluate(asOf: H.noon) }
-        while service.writer.queuedRequests < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        await service.writer.waitUntilQueued(atLeast: 2)
         release.signal()
         try await holding.value
         _ = try await outlier.value
