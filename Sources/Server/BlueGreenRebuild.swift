@@ -31,7 +31,7 @@ extension FleetService {
             return rebuilt
         }
         .value
-        let identical = try swapProjection { live in
+        let identical = try swapProjection(replacing: true) { live in
             // Catch up with what was committed during the fold; `onCommit` cannot run while the
             // lock is held, so nothing is missed or applied twice. The head is published before
             // the commit hook folds, so the live projection may lack the newest commits: both are

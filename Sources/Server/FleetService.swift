@@ -186,8 +186,8 @@ public final class FleetService: Sendable {
         return try body(snapshot)
     }
 
-    /// As `read`, with the number of times the projection was replaced as a whole (a rebuild, a
-    /// tailer catch-up), taken with the snapshot: a cache of answers keyed on the log position
+    /// As `read`, with the number of times the projection was replaced as a whole (a rebuild),
+    /// taken with the snapshot: a cache of answers keyed on the log position
     /// must also match this, since a rebuild that found drift changes answers at one position.
     func readWithGeneration<R>(_ body: (borrowing FleetProjection, UInt64) throws -> R) rethrows -> R {
         let (snapshot, generation) = projection.state.withLock { ($0, projection.generation.load(ordering: .relaxed)) }
@@ -214,14 +214,16 @@ public final class FleetService: Sendable {
         }
     }
 
-    /// Replaces the live projection under its lock (blue/green rebuild).
-    func swapProjection<R>(_ body: (inout FleetProjection) throws -> R) throws -> R {
+    /// Changes the live projection under its lock: folds more of the log into it (the tailer), or
+    /// with `replacing`, puts another in its place (blue/green rebuild), which may answer
+    /// differently at the same position and so counts as a new generation.
+    func swapProjection<R>(replacing: Bool = false, _ body: (inout FleetProjection) throws -> R) throws -> R {
         var sequence: UInt64 = 0
         defer { projection.published(sequence) }
         return try projection.state.withLock { state in
             defer {
                 sequence = state.sequence
-                projection.generation.add(1, ordering: .relaxed)
+                if replacing { projection.generation.add(1, ordering: .relaxed) }
             }
             return try body(&state)
         }
@@ -249,7 +251,8 @@ public final class FleetService: Sendable {
 /// The read projection behind its lock, and the position it has folded, which tasks can wait on.
 final class ProjectionHolder: Sendable {
     let state: Mutex<FleetProjection>
-    /// Replacements of the projection as a whole (`swapProjection`), changed under `state`'s lock.
+    /// Replacements of the projection as a whole (`swapProjection(replacing: true)`), changed under
+    /// `state`'s lock.
     let generation = Atomic<UInt64>(0)
     /// The projection's sequence as last published.
     private let position: Watched<UInt64>

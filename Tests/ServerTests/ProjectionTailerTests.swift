@@ -29,13 +29,13 @@ struct ProjectionTailerTests {
             }
         }
         // As if the commit hook had failed to fold: the live projection is empty.
-        try service.swapProjection { $0 = FleetProjection() }
+        try service.swapProjection(replacing: true) { $0 = FleetProjection() }
         #expect(service.read { $0.sequence } == 0)
         // Catching up folds everything up to the log's head (the head it is told is a lower bound).
         #expect(try service.catchUp(to: 2) == 3)
         #expect(service.read { $0.agents.count } == 3)
         #expect(try service.catchUp(to: 3) == 0)
-        try service.swapProjection { $0 = FleetProjection() }
+        try service.swapProjection(replacing: true) { $0 = FleetProjection() }
 
         let group = ServiceGroup(
             configuration: .init(
