@@ -7,8 +7,11 @@ let package = Package(
     products: [
         .executable(name: "metrics-service", targets: ["MetricsService"]),
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Utilities", targets: ["Utilities"]),
         .library(name: "Projections", targets: ["Projections"]),
-        .library(name: "Server", targets: ["Server"]),
+        .library(name: "APIContract", targets: ["APIContract"]),
+        .library(name: "FleetServices", targets: ["FleetServices"]),
+        .library(name: "HTTPAPI", targets: ["HTTPAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -42,20 +45,53 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Projections"),
+        // JSON, UTC time and statistics: small tools with no knowledge of metrics.
+        .target(name: "Utilities"),
+        // The domain: events, their codec, the pure decisions, the projection and its queries.
+        .target(name: "Projections", dependencies: ["Utilities"]),
+        // The contract without an HTTP server: its read endpoints over a projection, query
+        // parameters, metric validation and the error envelope. `replay` answers reads with it.
         .target(
-            name: "Server",
+            name: "APIContract",
             dependencies: [
                 "EventLog",
                 "Projections",
+                "Utilities",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // The service layer, no HTTP server: the writer's state and decisions, FleetService,
+        // replay and what-if, retention, the evaluation scheduler, webhook notifications.
+        .target(
+            name: "FleetServices",
+            dependencies: [
+                "EventLog",
+                "Projections",
+                "Utilities",
+                "APIContract",
                 "CZlib",
                 "CCRC32C",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The HTTP server: Hummingbird routes and controllers, the renderer, auth, metrics, dashboard.
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "EventLog",
+                "Projections",
+                "Utilities",
+                "APIContract",
+                "FleetServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -66,23 +102,45 @@ let package = Package(
             ],
             resources: [.copy("Dashboard"), .copy("OpenAPI")]
         ),
+        // The command-line tools beside `serve`: `replay …`, `seed-demo`, `stress-append`. No HTTP server.
+        .target(
+            name: "FleetCommands",
+            dependencies: [
+                "EventLog",
+                "Projections",
+                "Utilities",
+                "APIContract",
+                "FleetServices",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "MetricsService",
             dependencies: [
-                "Server",
+                "HTTPAPI",
+                "FleetCommands",
+                "FleetServices",
                 "EventLog",
                 "Projections",
+                "Utilities",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Projections", "TestSupport"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Projections", "Utilities", "TestSupport"]),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Projections", "TestSupport"], resources: [.copy("Fixtures")]),
+            name: "ProjectionsTests", dependencies: ["Projections", "Utilities", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ServerTests",
+            name: "HTTPAPITests",
             dependencies: [
-                "Server",
+                "HTTPAPI",
+                "FleetServices",
+                "APIContract",
+                "EventLog",
+                "Projections",
+                "Utilities",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

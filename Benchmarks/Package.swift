@@ -24,7 +24,8 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "EventLog", package: parentPackage),
                 .product(name: "Projections", package: parentPackage),
-                .product(name: "Server", package: parentPackage),
+                .product(name: "Utilities", package: parentPackage),
+                .product(name: "FleetServices", package: parentPackage),
             ],
             path: "Benchmarks/EventLogBenchmarks",
             plugins: [
@@ -36,6 +37,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Projections", package: parentPackage),
+                .product(name: "Utilities", package: parentPackage),
             ],
             path: "Benchmarks/ScaleBenchmarks",
             plugins: [

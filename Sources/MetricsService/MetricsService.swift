@@ -1,4 +1,5 @@
 import ArgumentParser
+import FleetCommands
 
 /// The service's executable: `serve`, `replay …` and maintenance tools.
 @main
@@ -8,10 +9,4 @@ struct MetricsService: AsyncParsableCommand {
         abstract: "Metrics aggregation for fleets of AI agents, event-sourced on LMDB.",
         subcommands: [Serve.self, SeedDemo.self, StressAppend.self, Replay.self]
     )
-}
-
-/// Options every subcommand shares.
-struct DataDirectoryOptions: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: "The data directory (LMDB environment).")
-    var dataDirectory: String = "./data"
 }

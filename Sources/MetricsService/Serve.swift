@@ -1,9 +1,12 @@
+import APIContract
 import ArgumentParser
 import EventLog
+import FleetCommands
+import FleetServices
 import Foundation
+import HTTPAPI
 import Hummingbird
 import Logging
-import Server
 
 extension Durability: ExpressibleByArgument {}
 

@@ -1,6 +1,7 @@
 import Projections
 import TestSupport
 import Testing
+import Utilities
 
 // `doubleTable` pairs each double's bit pattern with Python's `json.dumps` output (generated once
 // with Python 3; every text was checked to `json.loads` back to the identical double).

@@ -1,6 +1,7 @@
 import Projections
 import TestSupport
 import Testing
+import Utilities
 
 /// Builds a log with the pure decisions (as the writer does) and checks that folding it again,
 /// in chunks, or through a snapshot gives byte-identical answers.

@@ -1,5 +1,6 @@
 import Projections
 import Testing
+import Utilities
 
 /// Folding a `RetentionApplied` marker: the archived metrics leave the raw columns, every answer
 /// over windows after the cutoff stays byte-identical, and hourly rollups keep the older hours.

@@ -1,6 +1,7 @@
 import Projections
 import TestSupport
 import Testing
+import Utilities
 
 // MARK: - Rounding
 

@@ -1,5 +1,6 @@
 import Projections
 import Testing
+import Utilities
 
 // Expected values in `calendarTable` and `offsetTable` (bottom of file) were generated once with Python 3's
 // `datetime` (seeded random instants: 60 in 1970–2100, 25 in 1600–1969, 15 elsewhere in 0001–9998, plus

@@ -1,8 +1,8 @@
 import Benchmark
 import EventLog
+import FleetServices
 import Foundation
 import Projections
-import Server
 import Synchronization
 
 // Throughput of the event log and of the projection fold, through the public API only.

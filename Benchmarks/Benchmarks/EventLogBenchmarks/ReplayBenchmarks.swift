@@ -1,9 +1,10 @@
 import Benchmark
 import EventLog
+import FleetServices
 import Foundation
 import Projections
-import Server
 import Synchronization
+import Utilities
 
 // The replay tool's own code paths over a log of 1,000,000 metrics (issue #6):
 // - `Replay.Rebuild.1M`: what `metrics-service replay rebuild` does (`LogReplay.openReadOnly`,

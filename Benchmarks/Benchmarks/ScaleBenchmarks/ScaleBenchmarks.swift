@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import Glibc
 import Projections
+import Utilities
 
 // Issue #3's scale targets: a fleet of 100 agents with 10,000,000 metrics over 90 days, folded
 // in memory (the projections the service serves from), then the queries a dashboard asks:

@@ -1,3 +1,5 @@
+import Utilities
+
 /// Every fact the service records. The log stores each as a type tag, a schema version and a
 /// compact binary payload; `decode` upcasts older versions and refuses newer ones.
 public enum DomainEvent: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Utilities
+
 /// One agent's exact spend: nano-dollars per UTC day (days ascending) and in total. Every budget
 /// period (day, ISO week, calendar month, total) is a range of whole days, so its usage is a sum
 /// of day entries; folding a metric costs one append (or, for late data, one insert) instead of a

@@ -1,3 +1,5 @@
+import Utilities
+
 /// The evaluation of §4 at an instant: resolves budget alerts whose period ended, raises or
 /// resolves performance-degradation alerts per agent, and raises outlier alerts, in that order
 /// (which fixes alert ids), after an `EvaluationPerformed` that records when it ran.

@@ -1,3 +1,5 @@
+import Utilities
+
 /// The advisory reads of §3: cost recommendations, performance insights and the summary.
 extension FleetProjection {
     // MARK: §3 Recommendations

@@ -1,3 +1,5 @@
+import Utilities
+
 /// The read endpoints of §2–§3, answered from the projection. Each returns the whole JSON body.
 extension FleetProjection {
     typealias F = Format

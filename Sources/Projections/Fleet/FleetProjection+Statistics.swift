@@ -1,3 +1,5 @@
+import Utilities
+
 /// The statistical reads of §3: percentiles, outliers and trends of a metric over a window.
 extension FleetProjection {
     // MARK: §3 Percentiles and outliers

@@ -1,3 +1,5 @@
+import Utilities
+
 /// Output helpers applying the contract's rounding (§1).
 enum Format {
     static func r2(_ x: Double?) -> JSONValue {

@@ -1,3 +1,5 @@
+import Utilities
+
 /// Why a write was refused (maps to the contract's error envelope).
 public enum IngestionError: Error, Sendable, Equatable {
     case notFound(String)

@@ -1,3 +1,5 @@
+import Utilities
+
 /// Hourly totals in hour order: what is left of metrics that retention removed from the log.
 public struct HourlyRollup: Sendable, Equatable {
     public internal(set) var hourStarts: [Int64] = []

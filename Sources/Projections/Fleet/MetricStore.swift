@@ -1,3 +1,5 @@
+import Utilities
+
 /// The stored metrics of one agent, as columns sorted by (timestamp, id): windows are found by
 /// binary search, and late data is inserted in place.
 public struct AgentMetricSeries: Sendable {

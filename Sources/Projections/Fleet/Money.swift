@@ -1,3 +1,5 @@
+import Utilities
+
 /// Exact money: USD amounts are held as integer nano-dollars.
 public enum Money {
     /// Nano-dollars per dollar.

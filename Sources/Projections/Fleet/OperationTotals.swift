@@ -1,3 +1,5 @@
+import Utilities
+
 /// The §3 bucket fields of a set of metrics: counts and sums, mergeable
 /// (hourly rollups are merged into day/week/month buckets).
 public struct OperationTotals: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Utilities
+
 /// A window of metric timestamps, both bounds inclusive (§1 Time windows).
 public struct TimeWindow: Sendable, Equatable {
     public var start: Int64

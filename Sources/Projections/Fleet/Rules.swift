@@ -1,3 +1,5 @@
+import Utilities
+
 /// Every threshold of the contract's §3–§4, as one document (defaults are the contract's values).
 public struct Rules: Sendable, Equatable {
     public var pauseMaxTasks: Int64 = 5

@@ -1,3 +1,5 @@
+import Utilities
+
 /// The weekly report (the seed guide's weekly job): the week's totals, a table per role, the
 /// top agents by cost, the alerts raised that week and the recommendations at its end.
 extension FleetProjection {

@@ -1,0 +1,47 @@
+import EventLog
+import Logging
+import Projections
+import ServiceLifecycle
+
+/// Tails the log: whenever the head moves, folds whatever the live projection has not folded yet.
+///
+/// Appends through this process are already folded by the writer's commit hook before their
+/// callers resume (read-your-writes); the tailer is what keeps the projection at the head
+/// regardless, e.g. after a fold that failed on a transient read error was logged and skipped.
+package struct ProjectionTailer: Service {
+    let service: FleetService
+    let logger: Logger
+
+    package init(service: FleetService, logger: Logger) {
+        self.service = service
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        for await head in service.log.headUpdates().cancelOnGracefulShutdown() {
+            do {
+                let folded = try service.catchUp(to: head)
+                if folded > 0 {
+                    logger.notice(
+                        "projection tailer folded events the commit hook had not", metadata: ["events": "\(folded)"])
+                }
+            } catch {
+                logger.error("projection tailer could not fold", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+extension FleetService {
+    /// When the live projection is behind `head`, folds the log into it up to the log's head (in
+    /// place, under the projection lock); returns how many events that took (0 when it was not behind).
+    @discardableResult
+    func catchUp(to head: UInt64) throws -> UInt64 {
+        try swapProjection { projection in
+            guard projection.sequence < head else { return 0 }
+            let before = projection.sequence
+            try Self.fold(log: log, into: &projection, from: before + 1)
+            return projection.sequence - before
+        }
+    }
+}

@@ -1,0 +1,489 @@
+import EventLog
+import Foundation
+import Projections
+import Utilities
+
+/// `replay export` / `replay import`: the log as JSON lines, one record per line:
+///
+///     {"sequence":1,"event_id":null,"type":"AgentRegistered","type_id":1,"schema_version":1,
+///      "recorded_at":"2025-11-17T12:00:00Z","occurred_at":"2025-11-17T12:00:00Z",
+///      "payload":{"agent_id":1,"name":"coder","role":"developer"}}
+///
+/// The payload is the decoded event with snake_case fields (times as ISO-8601, money in exact
+/// nano-dollars). A record whose JSON form would not re-encode to exactly its stored bytes (an
+/// older schema version, an unknown type, a non-finite number) carries `payload_base64` instead,
+/// so an import always reproduces every record byte for byte.
+extension LogReplay {
+    // MARK: Export
+
+    /// The export line of one record (without the newline).
+    public static func exportLine(_ record: EventRecord) -> [UInt8] {
+        var line = JSONObject()
+        line["sequence"] = .int(Int64(record.sequence))
+        line["event_id"] = .optional(record.clientEventID)
+        let event = try? DomainEvent.decode(type: record.type, version: record.schemaVersion, payload: record.payload)
+        line["type"] = .string(event?.name ?? "unknown")
+        line["type_id"] = .int(Int64(record.type))
+        line["schema_version"] = .int(Int64(record.schemaVersion))
+        line["recorded_at"] = time(record.recordedAt)
+        line["occurred_at"] = time(record.occurredAt)
+        if let event, record.schemaVersion == event.schemaVersion {
+            let payload = payloadJSON(event)
+            // Keep the JSON form only when it reads back to the very same bytes.
+            if let reparsed = try? JSONParser.parse(payload.serialized()),
+                let back = try? self.event(type: record.type, payload: reparsed),
+                back.encodedPayload() == record.payload
+            {
+                line["payload"] = payload
+                return JSONValue.object(line).serialized()
+            }
+        }
+        line["payload_base64"] = .string(Data(record.payload).base64EncodedString())
+        return JSONValue.object(line).serialized()
+    }
+
+    /// Writes the export lines of the records `from…head` (the head when the export starts);
+    /// returns how many it wrote. Events that retention removed are taken back from their archives
+    /// (in sequence order), so an export is always the whole, gapless history and imports as such.
+    @discardableResult
+    public static func export(_ log: EventLog, from: UInt64 = 1, write: ([UInt8]) throws -> Void) throws -> UInt64 {
+        let head = try log.readHead()
+        let archived = try archivedLines(log, from: from, through: head)
+        var nextArchived = 0
+        var count: UInt64 = 0
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20)
+        func emit(_ line: [UInt8]) throws {
+            chunk.append(contentsOf: line)
+            chunk.append(UInt8(ascii: "\n"))
+            count += 1
+            if chunk.count >= 1 << 20 {
+                try write(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        try forEachRecord(log, from: from, through: head) { view in
+            while nextArchived < archived.count && archived[nextArchived].sequence < view.sequence {
+                try emit(archived[nextArchived].line)
+                nextArchived += 1
+            }
+            try emit(exportLine(view.copy()))
+        }
+        while nextArchived < archived.count {
+            try emit(archived[nextArchived].line)
+            nextArchived += 1
+        }
+        if !chunk.isEmpty { try write(chunk) }
+        return count
+    }
+
+    /// The archived export lines of events in `from…through` that retention removed, in sequence
+    /// order (read from the archives the log's `RetentionApplied` markers name).
+    static func archivedLines(_ log: EventLog, from: UInt64, through: UInt64) throws -> [(
+        sequence: UInt64, line: [UInt8]
+    )] {
+        guard log.retentionHorizon > 0 else { return [] }
+        var archives: [RetentionApplied] = []
+        try forEachRecord(log, through: through) { view in
+            guard view.type == RetentionApplied.type,
+                case .retentionApplied(let marker) = try DomainEvent.decode(
+                    type: view.type, version: view.schemaVersion, payload: view.payload)
+            else { return }
+            archives.append(marker)
+        }
+        var lines: [(sequence: UInt64, line: [UInt8])] = []
+        for marker in archives {
+            let path = log.directory + "/" + marker.archive
+            guard FileManager.default.fileExists(atPath: path),
+                try GzipFileReader.checksum(path: path) == marker.archiveChecksum
+            else {
+                throw ReplayError(
+                    "the retention archive \(path) is missing or does not match its marker; the export would have gaps")
+            }
+            var lineNumber = 0
+            try GzipFileReader.forEachLine(path: path) { line in
+                lineNumber += 1
+                let record = try parseExportLine(line, lineNumber: lineNumber)
+                if record.sequence >= from && record.sequence <= through { lines.append((record.sequence, line)) }
+            }
+        }
+        lines.sort { $0.sequence < $1.sequence }
+        return lines
+    }
+
+    static func time(_ us: Int64) -> JSONValue {
+        let text = UTCTime.formatISO8601(us)
+        // Years outside 1–9999 cannot be read back as ISO-8601: keep the microseconds.
+        return UTCTime.parseISO8601(text) == us ? .string(text) : .int(us)
+    }
+
+    static func payloadJSON(_ event: DomainEvent) -> JSONValue {
+        switch event {
+        case .agentRegistered(let e):
+            return .object(["agent_id": .int(e.agentID), "name": .string(e.name), "role": .string(e.role)])
+        case .budgetSet(let e):
+            return .object([
+                "agent_id": .int(e.agentID), "total_budget_nanos": .int(e.totalBudgetNanos),
+                "warning_threshold_percent": .double(e.warningThresholdPercent),
+                "critical_threshold_percent": .double(e.criticalThresholdPercent), "period": .string(e.period.rawValue),
+            ])
+        case .metricRecorded(let e):
+            return .object([
+                "agent_id": .int(e.agentID), "operation_type": .string(e.operationType), "timestamp": time(e.timestamp),
+                "execution_time_ms": .double(e.executionTimeMs), "tokens_used": .int(e.tokensUsed),
+                "api_calls": .int(e.apiCalls), "success": .bool(e.success), "quality_score": .optional(e.qualityScore),
+                "cost_nanos": .int(e.costNanos), "error_message": .optional(e.errorMessage),
+            ])
+        case .alertRaised(let e):
+            return .object([
+                "alert_id": .int(e.alertID), "agent_id": .int(e.agentID), "rule": .string(e.rule.rawValue),
+                "current_value": .double(e.currentValue), "expected_value": .double(e.expectedValue),
+                "threshold_value": .optional(e.thresholdValue), "deviation_percent": .optional(e.deviationPercent),
+                "message": .string(e.message), "detected_at": time(e.detectedAt),
+                "period_start": e.periodStart.map(time) ?? .null, "period_end": e.periodEnd.map(time) ?? .null,
+                "cause_metric_id": .optional(e.causeMetricID), "rules_version": .int(e.rulesVersion),
+            ])
+        case .alertAcknowledged(let e):
+            return .object([
+                "alert_id": .int(e.alertID), "at": time(e.at), "by": .optional(e.by), "note": .optional(e.note),
+            ])
+        case .alertResolved(let e):
+            return .object([
+                "alert_id": .int(e.alertID), "at": time(e.at), "by": .optional(e.by), "note": .optional(e.note),
+                "reason": .string(e.reason.rawValue),
+            ])
+        case .rulesChanged(let e):
+            return .object(["version": .int(e.version), "document": .string(e.document)])
+        case .retentionApplied(let e):
+            return .object([
+                "as_of": time(e.asOf), "metric_cutoff": time(e.metricCutoff), "rollup_cutoff": time(e.rollupCutoff),
+                "through_sequence": .int(Int64(e.throughSequence)), "archive": .string(e.archive),
+                "archived_events": .int(e.archivedEvents), "archive_checksum": .int(Int64(e.archiveChecksum)),
+            ])
+        case .evaluationPerformed(let e):
+            return .object(["as_of": time(e.asOf), "rules_version": .int(e.rulesVersion)])
+        }
+    }
+
+    // MARK: Import
+
+    /// A line that cannot be imported, naming the field.
+    struct FieldError: Error {
+        var field: String
+        var message: String
+    }
+
+    /// Reads one export line back into the record it describes.
+    public static func parseExportLine(_ line: some Collection<UInt8>, lineNumber: Int) throws -> EventRecord {
+        func fail(_ field: String, _ message: String) -> ReplayError {
+            ReplayError("line \(lineNumber): \(field.isEmpty ? "" : "field \(field): ")\(message)")
+        }
+        let value: JSONValue
+        do { value = try JSONParser.parse(Array(line)) } catch { throw fail("", "not JSON: \(error)") }
+        guard let object = value.objectValue else { throw fail("", "a record must be a JSON object") }
+        guard let sequenceValue = object["sequence"]?.int64Value, sequenceValue >= 1 else {
+            throw fail("sequence", "must be a positive integer")
+        }
+        var clientID: String?
+        if let raw = object["event_id"], !raw.isNull {
+            guard let s = raw.stringValue, !s.isEmpty else {
+                throw fail("event_id", "must be a non-empty string or null")
+            }
+            clientID = s
+        }
+        let type: UInt16
+        if let raw = object["type_id"] {
+            guard let t = raw.int64Value, let t16 = UInt16(exactly: t) else {
+                throw fail("type_id", "must be an integer from 0 to 65535")
+            }
+            type = t16
+        } else if let name = object["type"]?.stringValue, let t = typeID(named: name) {
+            type = t
+        } else {
+            throw fail("type", "must name an event type (or give type_id)")
+        }
+        guard let versionValue = object["schema_version"]?.int64Value, let version = UInt16(exactly: versionValue)
+        else {
+            throw fail("schema_version", "must be an integer from 0 to 65535")
+        }
+        func readTime(_ field: String) throws -> Int64 {
+            guard let raw = object[field], let us = parseTime(raw) else {
+                throw fail(field, "must be an ISO-8601 UTC time (or microseconds since the epoch)")
+            }
+            return us
+        }
+        let recordedAt = try readTime("recorded_at")
+        let occurredAt = try readTime("occurred_at")
+        let payload: [UInt8]
+        if let raw = object["payload_base64"] {
+            guard let text = raw.stringValue, let data = Data(base64Encoded: text) else {
+                throw fail("payload_base64", "must be base64 text")
+            }
+            payload = Array(data)
+        } else if let raw = object["payload"] {
+            do {
+                payload = try event(type: type, payload: raw).encodedPayload()
+            } catch let error as FieldError {
+                throw fail("payload" + (error.field.isEmpty ? "" : "." + error.field), error.message)
+            }
+        } else {
+            throw fail("payload", "is required (or payload_base64)")
+        }
+        return EventRecord(
+            sequence: UInt64(sequenceValue), clientEventID: clientID, type: type, schemaVersion: version,
+            recordedAt: recordedAt, occurredAt: occurredAt, payload: payload)
+    }
+
+    /// The name of a type id in exports, or `type N` for one this build does not know.
+    static func typeName(_ type: UInt16) -> String {
+        let names = [
+            "AgentRegistered", "BudgetSet", "MetricRecorded", "AlertRaised", "AlertAcknowledged", "AlertResolved",
+            "RulesChanged", "RetentionApplied", "EvaluationPerformed",
+        ]
+        return names.first { typeID(named: $0) == type } ?? "type \(type)"
+    }
+
+    static func typeID(named name: String) -> UInt16? {
+        switch name {
+        case "AgentRegistered": return AgentRegistered.type
+        case "BudgetSet": return BudgetSet.type
+        case "MetricRecorded": return MetricRecorded.type
+        case "AlertRaised": return AlertRaised.type
+        case "AlertAcknowledged": return AlertAcknowledged.type
+        case "AlertResolved": return AlertResolved.type
+        case "RulesChanged": return RulesChanged.type
+        case "RetentionApplied": return RetentionApplied.type
+        case "EvaluationPerformed": return EvaluationPerformed.type
+        default: return nil
+        }
+    }
+
+    static func parseTime(_ value: JSONValue) -> Int64? {
+        if let text = value.stringValue { return UTCTime.parseISO8601(text) }
+        if case .int(let us) = value { return us }
+        return nil
+    }
+
+    /// The domain event of a JSON payload (the inverse of `payloadJSON`).
+    static func event(type: UInt16, payload: JSONValue) throws -> DomainEvent {
+        guard let p = payload.objectValue else { throw FieldError(field: "", message: "must be a JSON object") }
+        func int(_ k: String) throws -> Int64 {
+            guard case .int(let v)? = p[k] else { throw FieldError(field: k, message: "must be an integer") }
+            return v
+        }
+        func optionalInt(_ k: String) throws -> Int64? {
+            guard let raw = p[k], !raw.isNull else { return nil }
+            guard case .int(let v) = raw else { throw FieldError(field: k, message: "must be an integer or null") }
+            return v
+        }
+        func double(_ k: String) throws -> Double {
+            guard let raw = p[k], raw.boolValue == nil, let v = raw.doubleValue else {
+                throw FieldError(field: k, message: "must be a number")
+            }
+            return v
+        }
+        func optionalDouble(_ k: String) throws -> Double? {
+            guard let raw = p[k], !raw.isNull else { return nil }
+            guard let v = raw.doubleValue else { throw FieldError(field: k, message: "must be a number or null") }
+            return v
+        }
+        func string(_ k: String) throws -> String {
+            guard let v = p[k]?.stringValue else { throw FieldError(field: k, message: "must be a string") }
+            return v
+        }
+        func optionalString(_ k: String) throws -> String? {
+            guard let raw = p[k], !raw.isNull else { return nil }
+            guard let v = raw.stringValue else { throw FieldError(field: k, message: "must be a string or null") }
+            return v
+        }
+        func bool(_ k: String) throws -> Bool {
+            guard let v = p[k]?.boolValue else { throw FieldError(field: k, message: "must be true or false") }
+            return v
+        }
+        func time(_ k: String) throws -> Int64 {
+            guard let raw = p[k], let v = parseTime(raw) else {
+                throw FieldError(field: k, message: "must be an ISO-8601 UTC time")
+            }
+            return v
+        }
+        func optionalTime(_ k: String) throws -> Int64? {
+            guard let raw = p[k], !raw.isNull else { return nil }
+            guard let v = parseTime(raw) else {
+                throw FieldError(field: k, message: "must be an ISO-8601 UTC time or null")
+            }
+            return v
+        }
+        func enumeration<T: RawRepresentable>(_ k: String, _ type: T.Type) throws -> T where T.RawValue == String {
+            let raw = try string(k)
+            guard let v = T(rawValue: raw) else { throw FieldError(field: k, message: "has an unknown value \(raw)") }
+            return v
+        }
+        switch type {
+        case AgentRegistered.type:
+            return .agentRegistered(
+                AgentRegistered(agentID: try int("agent_id"), name: try string("name"), role: try string("role")))
+        case BudgetSet.type:
+            return .budgetSet(
+                BudgetSet(
+                    agentID: try int("agent_id"), totalBudgetNanos: try int("total_budget_nanos"),
+                    warningThresholdPercent: try double("warning_threshold_percent"),
+                    criticalThresholdPercent: try double("critical_threshold_percent"),
+                    period: try enumeration("period", BudgetPeriodKind.self)))
+        case MetricRecorded.type:
+            return .metricRecorded(
+                MetricRecorded(
+                    agentID: try int("agent_id"), operationType: try string("operation_type"),
+                    timestamp: try time("timestamp"),
+                    executionTimeMs: try double("execution_time_ms"), tokensUsed: try int("tokens_used"),
+                    apiCalls: try int("api_calls"), success: try bool("success"),
+                    qualityScore: try optionalDouble("quality_score"),
+                    costNanos: try int("cost_nanos"), errorMessage: try optionalString("error_message")))
+        case AlertRaised.type:
+            return .alertRaised(
+                AlertRaised(
+                    alertID: try int("alert_id"), agentID: try int("agent_id"),
+                    rule: try enumeration("rule", AlertRule.self),
+                    currentValue: try double("current_value"), expectedValue: try double("expected_value"),
+                    thresholdValue: try optionalDouble("threshold_value"),
+                    deviationPercent: try optionalDouble("deviation_percent"),
+                    message: try string("message"), detectedAt: try time("detected_at"),
+                    periodStart: try optionalTime("period_start"), periodEnd: try optionalTime("period_end"),
+                    causeMetricID: try optionalInt("cause_metric_id"), rulesVersion: try int("rules_version")))
+        case AlertAcknowledged.type:
+            return .alertAcknowledged(
+                AlertAcknowledged(
+                    alertID: try int("alert_id"), at: try time("at"), by: try optionalString("by"),
+                    note: try optionalString("note")))
+        case AlertResolved.type:
+            return .alertResolved(
+                AlertResolved(
+                    alertID: try int("alert_id"), at: try time("at"), by: try optionalString("by"),
+                    note: try optionalString("note"),
+                    reason: try enumeration("reason", ResolutionReason.self)))
+        case RulesChanged.type:
+            return .rulesChanged(RulesChanged(version: try int("version"), document: try string("document")))
+        case RetentionApplied.type:
+            let through = try int("through_sequence")
+            let checksum = try int("archive_checksum")
+            guard through >= 0 else { throw FieldError(field: "through_sequence", message: "must not be negative") }
+            guard checksum >= 0, checksum <= Int64(UInt32.max) else {
+                throw FieldError(field: "archive_checksum", message: "must be a 32-bit unsigned integer")
+            }
+            return .retentionApplied(
+                RetentionApplied(
+                    asOf: try time("as_of"), metricCutoff: try time("metric_cutoff"),
+                    rollupCutoff: try time("rollup_cutoff"), throughSequence: UInt64(through),
+                    archive: try string("archive"), archivedEvents: try int("archived_events"),
+                    archiveChecksum: UInt32(checksum)))
+        case EvaluationPerformed.type:
+            return .evaluationPerformed(
+                EvaluationPerformed(asOf: try time("as_of"), rulesVersion: try int("rules_version")))
+        default:
+            throw FieldError(field: "", message: "event type \(type) has no JSON form; give payload_base64")
+        }
+    }
+
+    /// Imports export lines into the log of `directory`, which must be empty (a missing directory
+    /// is created). Records keep their sequences, ids, times and payloads. `lines` yields each line
+    /// (without its newline); blank lines are skipped. Returns the number of records imported.
+    public static func importLog(
+        into directory: String, lines: some Sequence<[UInt8]>, progress: ((UInt64) -> Void)? = nil
+    ) throws -> UInt64 {
+        let created = !FileManager.default.fileExists(atPath: directory)
+        let log = try EventLog(directory: directory)
+        var closed = false
+        defer { if !closed { log.close() } }
+        let head = try log.readHead()
+        guard head == 0 else {
+            throw ReplayError("the data directory \(directory) already holds \(head) events; import needs an empty one")
+        }
+        do {
+            return try importRecords(into: log, lines: lines, progress: progress)
+        } catch {
+            // Nothing half-imported stays behind: a directory this import created goes again.
+            log.close()
+            closed = true
+            if created { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
+        }
+    }
+
+    private static func importRecords(
+        into log: EventLog, lines: some Sequence<[UInt8]>, progress: ((UInt64) -> Void)?
+    ) throws -> UInt64 {
+        var validator = LogValidator()
+        var batch: [EventRecord] = []
+        var expected: UInt64 = 1
+        var imported: UInt64 = 0
+        var lineNumber = 0
+        var seenIDs: [String: UInt64] = [:]
+        for line in lines {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let record = try parseExportLine(line, lineNumber: lineNumber)
+            guard record.sequence == expected else {
+                throw ReplayError(
+                    "line \(lineNumber): field sequence: \(record.sequence) does not continue the log (expected \(expected))"
+                )
+            }
+            if let id = record.clientEventID {
+                if let earlier = seenIDs[id] {
+                    throw ReplayError("line \(lineNumber): field event_id: \(id) was already used by event \(earlier)")
+                }
+                seenIDs[id] = record.sequence
+            }
+            if let reason = validator.check(
+                type: record.type, version: record.schemaVersion, payload: record.payload)
+            {
+                throw ReplayError(
+                    "line \(lineNumber): event \(record.sequence) (\(Self.typeName(record.type))): \(reason)")
+            }
+            expected += 1
+            batch.append(record)
+            if batch.count >= 20_000 {
+                try log.importRecords(batch)
+                imported += UInt64(batch.count)
+                batch.removeAll(keepingCapacity: true)
+                progress?(imported)
+            }
+        }
+        if !batch.isEmpty {
+            try log.importRecords(batch)
+            imported += UInt64(batch.count)
+            progress?(imported)
+        }
+        return imported
+    }
+}
+
+/// The lines of a file (or standard input), read in chunks, without their newlines.
+public struct FileLines: Sequence, IteratorProtocol {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var finished = false
+
+    public init(handle: FileHandle) {
+        self.handle = handle
+    }
+
+    public mutating func next() -> [UInt8]? {
+        while true {
+            if let end = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[start..<end])
+                start = end + 1
+                return line
+            }
+            if finished {
+                guard start < buffer.count else { return nil }
+                let line = Array(buffer[start...])
+                start = buffer.count
+                return line
+            }
+            buffer.removeFirst(start)
+            start = 0
+            let data = handle.readData(ofLength: 1 << 20)
+            if data.isEmpty { finished = true } else { buffer.append(contentsOf: data) }
+        }
+    }
+}
