@@ -25,17 +25,16 @@ extension NewEvent {
     }
 }
 
-extension DomainEvent {
-    /// The event time of a domain event (`now` for those that happen at the server clock).
-    func occurredAt(now: Int64) -> Int64 {
-        switch self {
-        case .metricRecorded(let e): return e.timestamp
-        case .alertRaised(let e): return e.detectedAt
-        case .alertAcknowledged(let e): return e.at
-        case .alertResolved(let e): return e.at
-        case .retentionApplied(let e): return e.asOf
-        case .evaluationPerformed(let e): return e.asOf
-        case .agentRegistered, .budgetSet, .rulesChanged: return now
-        }
+extension EventRecord {
+    /// The domain event the record holds (`DomainEvent.decode` of its type, version and payload).
+    package func domainEvent() throws(EventDecodingError) -> DomainEvent {
+        try DomainEvent.decode(type: type, version: schemaVersion, payload: payload)
+    }
+}
+
+extension EventRecordView {
+    /// The domain event the record holds (`DomainEvent.decode` of its type, version and payload).
+    package func domainEvent() throws(EventDecodingError) -> DomainEvent {
+        try DomainEvent.decode(type: type, version: schemaVersion, payload: payload)
     }
 }

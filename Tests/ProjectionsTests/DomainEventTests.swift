@@ -1,5 +1,6 @@
 import Projections
 import Testing
+import Utilities
 
 @Suite("Domain events")
 struct DomainEventTests {
@@ -32,6 +33,10 @@ struct DomainEventTests {
         .alertResolved(AlertResolved(alertID: 1, at: 200, by: nil, note: "done", reason: .periodEnded)),
         .rulesChanged(RulesChanged(version: 3, document: #"{"outlier_z":3.0}"#)),
         .evaluationPerformed(EvaluationPerformed(asOf: 1_763_380_800_000_000, rulesVersion: 3)),
+        .retentionApplied(
+            RetentionApplied(
+                asOf: 1_763_380_800_000_000, metricCutoff: 1_755_000_000_000_000, rollupCutoff: 1_700_000_000_000_000,
+                throughSequence: 42, archive: "archive/a.jsonl.gz", archivedEvents: 40, archiveChecksum: 0xDEAD_BEEF)),
     ]
 
     @Test("every event type round-trips through its binary payload", arguments: samples)
@@ -41,10 +46,38 @@ struct DomainEventTests {
         #expect(decoded == event)
     }
 
-    @Test("every type tag is distinct")
-    func distinctTypes() {
-        let types = Set(Self.samples.map(\.type))
-        #expect(types.count == 8)
+    @Test("the registry: every kind of event has its own type tag and name, and the samples cover every kind")
+    func registry() {
+        let types = DomainEvent.knownTypes
+        #expect(Set(types).count == types.count)
+        #expect(Set(Self.samples.map(\.type)) == Set(types))
+        let names = types.map(DomainEvent.name(ofType:))
+        #expect(Set(names).count == names.count)
+        for type in types {
+            #expect(DomainEvent.type(named: DomainEvent.name(ofType: type)) == type)
+        }
+        for event in Self.samples {
+            #expect(DomainEvent.name(ofType: event.type) == event.name)
+        }
+        #expect(DomainEvent.name(ofType: 999) == "type 999")
+        #expect(DomainEvent.type(named: "NoSuchEvent") == nil)
+    }
+
+    @Test("every event type round-trips through its export form", arguments: samples)
+    func exportRoundTrip(event: DomainEvent) throws {
+        let fields = JSONValue.object(event.exportFields)
+        let reparsed = try JSONParser.parse(fields.serialized())
+        #expect(try DomainEvent.imported(type: event.type, fields: reparsed) == event)
+    }
+
+    @Test("an export payload with a field of the wrong kind names the field")
+    func exportFieldErrors() throws {
+        var fields = DomainEventTests.samples[0].exportFields
+        fields["agent_id"] = .string("seven")
+        #expect(throws: EventFieldError(field: "agent_id", message: "must be an integer")) {
+            try DomainEvent.imported(type: AgentRegistered.type, fields: .object(fields))
+        }
+        #expect(throws: EventFieldError.self) { try DomainEvent.imported(type: 999, fields: .object([:])) }
     }
 
     @Test("unknown types, newer versions and damaged payloads are refused with a clear error")

@@ -6,7 +6,7 @@ import Utilities
 /// over windows after the cutoff stays byte-identical, and hourly rollups keep the older hours.
 @Suite("Retention")
 struct RetentionTests {
-    typealias R = RebuildTests
+    typealias R = GeneratedFleet
     let day = R.day
     static let day = R.day
 

@@ -5,13 +5,14 @@ import Testing
 struct RollupTests {
     @Test("window totals from rollups plus raw edges equal the raw totals")
     func rollupsMatchRaw() throws {
-        let (_, projection) = try RebuildTests.generateLog()
-        var rng = RebuildTests.Generator(state: 7)
+        let (_, projection) = try GeneratedFleet.generateLog()
+        var rng = GeneratedFleet.Generator(state: 7)
         let hour: Int64 = 3_600_000_000
         for _ in 0..<300 {
-            let start = RebuildTests.start + Int64.random(in: -RebuildTests.day...(40 * RebuildTests.day), using: &rng)
+            let start =
+                GeneratedFleet.start + Int64.random(in: -GeneratedFleet.day...(40 * GeneratedFleet.day), using: &rng)
             // Some windows on exact hour boundaries, some inside one hour, some long.
-            var end = start + Int64.random(in: 0...(10 * RebuildTests.day), using: &rng)
+            var end = start + Int64.random(in: 0...(10 * GeneratedFleet.day), using: &rng)
             if Bool.random(using: &rng) {
                 end = start - start % hour + hour * Int64.random(in: 0...50, using: &rng) - 1
             }

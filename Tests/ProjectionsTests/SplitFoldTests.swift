@@ -6,7 +6,7 @@ import Testing
 /// decoded events one by one.
 @Suite("Split fold")
 struct SplitFoldTests {
-    typealias R = RebuildTests
+    typealias R = GeneratedFleet
 
     /// A stored event: type, schema version, payload bytes.
     struct Stored {

@@ -240,8 +240,7 @@ struct WebhookWorker: Sendable {
             switch record.type {
             case AlertRaised.type, AlertAcknowledged.type, AlertResolved.type:
                 do {
-                    let event = try DomainEvent.decode(
-                        type: record.type, version: record.schemaVersion, payload: record.payload)
+                    let event = try record.domainEvent()
                     found.append((record.sequence, event))
                 } catch {
                     logger.warning(

@@ -155,8 +155,7 @@ extension LogReplay {
                 return
             }
             guard
-                let event = try? DomainEvent.decode(
-                    type: record.type, version: record.schemaVersion, payload: record.payload)
+                let event = try? record.domainEvent()
             else { return }
             switch event {
             case .agentRegistered(let e):
@@ -232,8 +231,7 @@ extension LogReplay {
             throw ReplayError("alert \(id) does not exist: \(known)")
         }
         if let metricID = found.raised.causeMetricID, metricID >= 1, let record = try log.record(at: UInt64(metricID)),
-            case .metricRecorded(let m)? = try? DomainEvent.decode(
-                type: record.type, version: record.schemaVersion, payload: record.payload)
+            case .metricRecorded(let m)? = try? record.domainEvent()
         {
             found.causeMetric = .init(
                 id: metricID, timestamp: m.timestamp, recordedAt: record.recordedAt, costNanos: m.costNanos,

@@ -21,17 +21,17 @@ extension LogReplay {
         var line = JSONObject()
         line["sequence"] = .int(Int64(record.sequence))
         line["event_id"] = .optional(record.clientEventID)
-        let event = try? DomainEvent.decode(type: record.type, version: record.schemaVersion, payload: record.payload)
+        let event = try? record.domainEvent()
         line["type"] = .string(event?.name ?? "unknown")
         line["type_id"] = .int(Int64(record.type))
         line["schema_version"] = .int(Int64(record.schemaVersion))
         line["recorded_at"] = time(record.recordedAt)
         line["occurred_at"] = time(record.occurredAt)
         if let event, record.schemaVersion == event.schemaVersion {
-            let payload = payloadJSON(event)
+            let payload = JSONValue.object(event.exportFields)
             // Keep the JSON form only when it reads back to the very same bytes.
             if let reparsed = try? JSONParser.parse(payload.serialized()),
-                let back = try? self.event(type: record.type, payload: reparsed),
+                let back = try? DomainEvent.imported(type: record.type, fields: reparsed),
                 back.encodedPayload() == record.payload
             {
                 line["payload"] = payload
@@ -86,8 +86,7 @@ extension LogReplay {
         var archives: [RetentionApplied] = []
         try forEachRecord(log, through: through) { view in
             guard view.type == RetentionApplied.type,
-                case .retentionApplied(let marker) = try DomainEvent.decode(
-                    type: view.type, version: view.schemaVersion, payload: view.payload)
+                case .retentionApplied(let marker) = try view.domainEvent()
             else { return }
             archives.append(marker)
         }
@@ -117,61 +116,7 @@ extension LogReplay {
         return UTCTime.parseISO8601(text) == us ? .string(text) : .int(us)
     }
 
-    static func payloadJSON(_ event: DomainEvent) -> JSONValue {
-        switch event {
-        case .agentRegistered(let e):
-            return .object(["agent_id": .int(e.agentID), "name": .string(e.name), "role": .string(e.role)])
-        case .budgetSet(let e):
-            return .object([
-                "agent_id": .int(e.agentID), "total_budget_nanos": .int(e.totalBudgetNanos),
-                "warning_threshold_percent": .double(e.warningThresholdPercent),
-                "critical_threshold_percent": .double(e.criticalThresholdPercent), "period": .string(e.period.rawValue),
-            ])
-        case .metricRecorded(let e):
-            return .object([
-                "agent_id": .int(e.agentID), "operation_type": .string(e.operationType), "timestamp": time(e.timestamp),
-                "execution_time_ms": .double(e.executionTimeMs), "tokens_used": .int(e.tokensUsed),
-                "api_calls": .int(e.apiCalls), "success": .bool(e.success), "quality_score": .optional(e.qualityScore),
-                "cost_nanos": .int(e.costNanos), "error_message": .optional(e.errorMessage),
-            ])
-        case .alertRaised(let e):
-            return .object([
-                "alert_id": .int(e.alertID), "agent_id": .int(e.agentID), "rule": .string(e.rule.rawValue),
-                "current_value": .double(e.currentValue), "expected_value": .double(e.expectedValue),
-                "threshold_value": .optional(e.thresholdValue), "deviation_percent": .optional(e.deviationPercent),
-                "message": .string(e.message), "detected_at": time(e.detectedAt),
-                "period_start": e.periodStart.map(time) ?? .null, "period_end": e.periodEnd.map(time) ?? .null,
-                "cause_metric_id": .optional(e.causeMetricID), "rules_version": .int(e.rulesVersion),
-            ])
-        case .alertAcknowledged(let e):
-            return .object([
-                "alert_id": .int(e.alertID), "at": time(e.at), "by": .optional(e.by), "note": .optional(e.note),
-            ])
-        case .alertResolved(let e):
-            return .object([
-                "alert_id": .int(e.alertID), "at": time(e.at), "by": .optional(e.by), "note": .optional(e.note),
-                "reason": .string(e.reason.rawValue),
-            ])
-        case .rulesChanged(let e):
-            return .object(["version": .int(e.version), "document": .string(e.document)])
-        case .retentionApplied(let e):
-            return .object([
-                "as_of": time(e.asOf), "metric_cutoff": time(e.metricCutoff), "rollup_cutoff": time(e.rollupCutoff),
-                "through_sequence": .int(Int64(e.throughSequence)), "archive": .string(e.archive),
-                "archived_events": .int(e.archivedEvents), "archive_checksum": .int(Int64(e.archiveChecksum)),
-            ])
-        case .evaluationPerformed(let e):
-            return .object(["as_of": time(e.asOf), "rules_version": .int(e.rulesVersion)])
-        }
-    }
-
     // MARK: Import
-
-    /// A line that cannot be imported, naming the field.
-    struct FieldError: Error {
-        var field: String
-        var message: String
-    }
 
     /// Reads one export line back into the record it describes.
     public static func parseExportLine(_ line: some Collection<UInt8>, lineNumber: Int) throws -> EventRecord {
@@ -222,8 +167,8 @@ extension LogReplay {
             payload = Array(data)
         } else if let raw = object["payload"] {
             do {
-                payload = try event(type: type, payload: raw).encodedPayload()
-            } catch let error as FieldError {
+                payload = try DomainEvent.imported(type: type, fields: raw).encodedPayload()
+            } catch {
                 throw fail("payload" + (error.field.isEmpty ? "" : "." + error.field), error.message)
             }
         } else {
@@ -235,152 +180,14 @@ extension LogReplay {
     }
 
     /// The name of a type id in exports, or `type N` for one this build does not know.
-    static func typeName(_ type: UInt16) -> String {
-        let names = [
-            "AgentRegistered", "BudgetSet", "MetricRecorded", "AlertRaised", "AlertAcknowledged", "AlertResolved",
-            "RulesChanged", "RetentionApplied", "EvaluationPerformed",
-        ]
-        return names.first { typeID(named: $0) == type } ?? "type \(type)"
-    }
+    static func typeName(_ type: UInt16) -> String { DomainEvent.name(ofType: type) }
 
-    static func typeID(named name: String) -> UInt16? {
-        switch name {
-        case "AgentRegistered": return AgentRegistered.type
-        case "BudgetSet": return BudgetSet.type
-        case "MetricRecorded": return MetricRecorded.type
-        case "AlertRaised": return AlertRaised.type
-        case "AlertAcknowledged": return AlertAcknowledged.type
-        case "AlertResolved": return AlertResolved.type
-        case "RulesChanged": return RulesChanged.type
-        case "RetentionApplied": return RetentionApplied.type
-        case "EvaluationPerformed": return EvaluationPerformed.type
-        default: return nil
-        }
-    }
+    static func typeID(named name: String) -> UInt16? { DomainEvent.type(named: name) }
 
     static func parseTime(_ value: JSONValue) -> Int64? {
         if let text = value.stringValue { return UTCTime.parseISO8601(text) }
         if case .int(let us) = value { return us }
         return nil
-    }
-
-    /// The domain event of a JSON payload (the inverse of `payloadJSON`).
-    static func event(type: UInt16, payload: JSONValue) throws -> DomainEvent {
-        guard let p = payload.objectValue else { throw FieldError(field: "", message: "must be a JSON object") }
-        func int(_ k: String) throws -> Int64 {
-            guard case .int(let v)? = p[k] else { throw FieldError(field: k, message: "must be an integer") }
-            return v
-        }
-        func optionalInt(_ k: String) throws -> Int64? {
-            guard let raw = p[k], !raw.isNull else { return nil }
-            guard case .int(let v) = raw else { throw FieldError(field: k, message: "must be an integer or null") }
-            return v
-        }
-        func double(_ k: String) throws -> Double {
-            guard let raw = p[k], raw.boolValue == nil, let v = raw.doubleValue else {
-                throw FieldError(field: k, message: "must be a number")
-            }
-            return v
-        }
-        func optionalDouble(_ k: String) throws -> Double? {
-            guard let raw = p[k], !raw.isNull else { return nil }
-            guard let v = raw.doubleValue else { throw FieldError(field: k, message: "must be a number or null") }
-            return v
-        }
-        func string(_ k: String) throws -> String {
-            guard let v = p[k]?.stringValue else { throw FieldError(field: k, message: "must be a string") }
-            return v
-        }
-        func optionalString(_ k: String) throws -> String? {
-            guard let raw = p[k], !raw.isNull else { return nil }
-            guard let v = raw.stringValue else { throw FieldError(field: k, message: "must be a string or null") }
-            return v
-        }
-        func bool(_ k: String) throws -> Bool {
-            guard let v = p[k]?.boolValue else { throw FieldError(field: k, message: "must be true or false") }
-            return v
-        }
-        func time(_ k: String) throws -> Int64 {
-            guard let raw = p[k], let v = parseTime(raw) else {
-                throw FieldError(field: k, message: "must be an ISO-8601 UTC time")
-            }
-            return v
-        }
-        func optionalTime(_ k: String) throws -> Int64? {
-            guard let raw = p[k], !raw.isNull else { return nil }
-            guard let v = parseTime(raw) else {
-                throw FieldError(field: k, message: "must be an ISO-8601 UTC time or null")
-            }
-            return v
-        }
-        func enumeration<T: RawRepresentable>(_ k: String, _ type: T.Type) throws -> T where T.RawValue == String {
-            let raw = try string(k)
-            guard let v = T(rawValue: raw) else { throw FieldError(field: k, message: "has an unknown value \(raw)") }
-            return v
-        }
-        switch type {
-        case AgentRegistered.type:
-            return .agentRegistered(
-                AgentRegistered(agentID: try int("agent_id"), name: try string("name"), role: try string("role")))
-        case BudgetSet.type:
-            return .budgetSet(
-                BudgetSet(
-                    agentID: try int("agent_id"), totalBudgetNanos: try int("total_budget_nanos"),
-                    warningThresholdPercent: try double("warning_threshold_percent"),
-                    criticalThresholdPercent: try double("critical_threshold_percent"),
-                    period: try enumeration("period", BudgetPeriodKind.self)))
-        case MetricRecorded.type:
-            return .metricRecorded(
-                MetricRecorded(
-                    agentID: try int("agent_id"), operationType: try string("operation_type"),
-                    timestamp: try time("timestamp"),
-                    executionTimeMs: try double("execution_time_ms"), tokensUsed: try int("tokens_used"),
-                    apiCalls: try int("api_calls"), success: try bool("success"),
-                    qualityScore: try optionalDouble("quality_score"),
-                    costNanos: try int("cost_nanos"), errorMessage: try optionalString("error_message")))
-        case AlertRaised.type:
-            return .alertRaised(
-                AlertRaised(
-                    alertID: try int("alert_id"), agentID: try int("agent_id"),
-                    rule: try enumeration("rule", AlertRule.self),
-                    currentValue: try double("current_value"), expectedValue: try double("expected_value"),
-                    thresholdValue: try optionalDouble("threshold_value"),
-                    deviationPercent: try optionalDouble("deviation_percent"),
-                    message: try string("message"), detectedAt: try time("detected_at"),
-                    periodStart: try optionalTime("period_start"), periodEnd: try optionalTime("period_end"),
-                    causeMetricID: try optionalInt("cause_metric_id"), rulesVersion: try int("rules_version")))
-        case AlertAcknowledged.type:
-            return .alertAcknowledged(
-                AlertAcknowledged(
-                    alertID: try int("alert_id"), at: try time("at"), by: try optionalString("by"),
-                    note: try optionalString("note")))
-        case AlertResolved.type:
-            return .alertResolved(
-                AlertResolved(
-                    alertID: try int("alert_id"), at: try time("at"), by: try optionalString("by"),
-                    note: try optionalString("note"),
-                    reason: try enumeration("reason", ResolutionReason.self)))
-        case RulesChanged.type:
-            return .rulesChanged(RulesChanged(version: try int("version"), document: try string("document")))
-        case RetentionApplied.type:
-            let through = try int("through_sequence")
-            let checksum = try int("archive_checksum")
-            guard through >= 0 else { throw FieldError(field: "through_sequence", message: "must not be negative") }
-            guard checksum >= 0, checksum <= Int64(UInt32.max) else {
-                throw FieldError(field: "archive_checksum", message: "must be a 32-bit unsigned integer")
-            }
-            return .retentionApplied(
-                RetentionApplied(
-                    asOf: try time("as_of"), metricCutoff: try time("metric_cutoff"),
-                    rollupCutoff: try time("rollup_cutoff"), throughSequence: UInt64(through),
-                    archive: try string("archive"), archivedEvents: try int("archived_events"),
-                    archiveChecksum: UInt32(checksum)))
-        case EvaluationPerformed.type:
-            return .evaluationPerformed(
-                EvaluationPerformed(asOf: try time("as_of"), rulesVersion: try int("rules_version")))
-        default:
-            throw FieldError(field: "", message: "event type \(type) has no JSON form; give payload_base64")
-        }
     }
 
     /// Imports export lines into the log of `directory`, which must be empty (a missing directory

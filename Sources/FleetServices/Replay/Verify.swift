@@ -78,8 +78,7 @@ extension LogReplay {
                     if record.sequence > expected { removed.append(expected...(record.sequence - 1)) }
                     expected = record.sequence + 1
                     do {
-                        let event = try DomainEvent.decode(
-                            type: record.type, version: record.schemaVersion, payload: record.payload)
+                        let event = try record.domainEvent()
                         if case .retentionApplied(let marker) = event { markers.append((record.sequence, marker)) }
                         // After a damaged or missing record the state is unknown (it may have registered
                         // the agent of later metrics): those problems are reported, not their echoes.

@@ -275,8 +275,7 @@ extension LogReplay {
                     AgentRegistered.type, AlertRaised.type, AlertAcknowledged.type, AlertResolved.type,
                     RulesChanged.type, EvaluationPerformed.type,
                 ].contains(record.type),
-                let event = try? DomainEvent.decode(
-                    type: record.type, version: record.schemaVersion, payload: record.payload)
+                let event = try? record.domainEvent()
             else {
                 closeGroup()
                 marked = nil
@@ -369,8 +368,7 @@ extension LogReplay {
             if let evaluation = evaluations[record.sequence] { evaluate(evaluation.asOf) }
             position = record.sequence
             guard
-                let event = try? DomainEvent.decode(
-                    type: record.type, version: record.schemaVersion, payload: record.payload)
+                let event = try? record.domainEvent()
             else {
                 p.skip(sequence: record.sequence)
                 return

@@ -180,8 +180,7 @@ extension FleetService {
             found.removeAll(keepingCapacity: true)
             let after = try log.read(from: next, limit: 4096) { record in
                 guard record.sequence <= through, record.type == MetricRecorded.type,
-                    case .metricRecorded(let metric)? = try? DomainEvent.decode(
-                        type: record.type, version: record.schemaVersion, payload: record.payload),
+                    case .metricRecorded(let metric)? = try? record.domainEvent(),
                     metric.timestamp < cutoff
                 else { return }
                 found.append(record.copy())

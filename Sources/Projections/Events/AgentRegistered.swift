@@ -1,3 +1,5 @@
+import Utilities
+
 /// An agent joined the fleet.
 public struct AgentRegistered: Sendable, Equatable {
     public static let type: UInt16 = 1
@@ -23,5 +25,22 @@ public struct AgentRegistered: Sendable, Equatable {
         agentID = try r.varint()
         name = try r.string()
         role = try r.string()
+    }
+}
+
+extension AgentRegistered: EventKind {
+    static let name = "AgentRegistered"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    func violation() -> String? { Limits.agentViolation(self)?.message }
+    var domainEvent: DomainEvent { .agentRegistered(self) }
+
+    func exportFields() -> JSONObject {
+        ["agent_id": .int(agentID), "name": .string(name), "role": .string(role)]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(agentID: try f.int("agent_id"), name: try f.string("name"), role: try f.string("role"))
     }
 }

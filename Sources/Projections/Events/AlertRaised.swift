@@ -1,3 +1,5 @@
+import Utilities
+
 /// An alert was raised (contract §4). Ids are 1, 2, 3, … in raising order.
 public struct AlertRaised: Sendable, Equatable {
     public static let type: UInt16 = 4
@@ -75,5 +77,37 @@ public struct AlertRaised: Sendable, Equatable {
         periodEnd = try r.optional { r throws(EventDecodingError) in try r.varint() }
         causeMetricID = try r.optional { r throws(EventDecodingError) in try r.varint() }
         rulesVersion = try r.varint()
+    }
+}
+
+extension AlertRaised: EventKind {
+    static let name = "AlertRaised"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    var domainEvent: DomainEvent { .alertRaised(self) }
+    func occurredAt(now: Int64) -> Int64 { detectedAt }
+
+    func exportFields() -> JSONObject {
+        [
+            "alert_id": .int(alertID), "agent_id": .int(agentID), "rule": .string(rule.rawValue),
+            "current_value": .double(currentValue), "expected_value": .double(expectedValue),
+            "threshold_value": .optional(thresholdValue), "deviation_percent": .optional(deviationPercent),
+            "message": .string(message), "detected_at": EventFields.time(detectedAt),
+            "period_start": periodStart.map(EventFields.time) ?? .null,
+            "period_end": periodEnd.map(EventFields.time) ?? .null,
+            "cause_metric_id": .optional(causeMetricID), "rules_version": .int(rulesVersion),
+        ]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(
+            alertID: try f.int("alert_id"), agentID: try f.int("agent_id"),
+            rule: try f.enumeration("rule", AlertRule.self), currentValue: try f.double("current_value"),
+            expectedValue: try f.double("expected_value"), thresholdValue: try f.optionalDouble("threshold_value"),
+            deviationPercent: try f.optionalDouble("deviation_percent"), message: try f.string("message"),
+            detectedAt: try f.time("detected_at"), periodStart: try f.optionalTime("period_start"),
+            periodEnd: try f.optionalTime("period_end"), causeMetricID: try f.optionalInt("cause_metric_id"),
+            rulesVersion: try f.int("rules_version"))
     }
 }

@@ -1,3 +1,5 @@
+import Utilities
+
 /// Someone acknowledged an active alert.
 public struct AlertAcknowledged: Sendable, Equatable {
     public static let type: UInt16 = 5
@@ -101,5 +103,60 @@ public struct RulesChanged: Sendable, Equatable {
     init(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) {
         self.version = try r.varint()
         document = try r.string()
+    }
+}
+
+extension AlertAcknowledged: EventKind {
+    static let name = "AlertAcknowledged"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    var domainEvent: DomainEvent { .alertAcknowledged(self) }
+    func occurredAt(now: Int64) -> Int64 { at }
+
+    func exportFields() -> JSONObject {
+        ["alert_id": .int(alertID), "at": EventFields.time(at), "by": .optional(by), "note": .optional(note)]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(
+            alertID: try f.int("alert_id"), at: try f.time("at"), by: try f.optionalString("by"),
+            note: try f.optionalString("note"))
+    }
+}
+
+extension AlertResolved: EventKind {
+    static let name = "AlertResolved"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    var domainEvent: DomainEvent { .alertResolved(self) }
+    func occurredAt(now: Int64) -> Int64 { at }
+
+    func exportFields() -> JSONObject {
+        [
+            "alert_id": .int(alertID), "at": EventFields.time(at), "by": .optional(by), "note": .optional(note),
+            "reason": .string(reason.rawValue),
+        ]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(
+            alertID: try f.int("alert_id"), at: try f.time("at"), by: try f.optionalString("by"),
+            note: try f.optionalString("note"), reason: try f.enumeration("reason", ResolutionReason.self))
+    }
+}
+
+extension RulesChanged: EventKind {
+    static let name = "RulesChanged"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    var domainEvent: DomainEvent { .rulesChanged(self) }
+
+    func exportFields() -> JSONObject { ["version": .int(version), "document": .string(document)] }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(version: try f.int("version"), document: try f.string("document"))
     }
 }

@@ -1,3 +1,5 @@
+import Utilities
+
 /// An agent's budget was set or changed.
 public struct BudgetSet: Sendable, Equatable {
     public static let type: UInt16 = 2
@@ -39,5 +41,30 @@ public struct BudgetSet: Sendable, Equatable {
             throw .malformed(type: Self.type, reason: "unknown budget period \(raw)")
         }
         self.period = period
+    }
+}
+
+extension BudgetSet: EventKind {
+    static let name = "BudgetSet"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    func violation() -> String? { Limits.budgetViolation(self)?.message }
+    var domainEvent: DomainEvent { .budgetSet(self) }
+
+    func exportFields() -> JSONObject {
+        [
+            "agent_id": .int(agentID), "total_budget_nanos": .int(totalBudgetNanos),
+            "warning_threshold_percent": .double(warningThresholdPercent),
+            "critical_threshold_percent": .double(criticalThresholdPercent), "period": .string(period.rawValue),
+        ]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(
+            agentID: try f.int("agent_id"), totalBudgetNanos: try f.int("total_budget_nanos"),
+            warningThresholdPercent: try f.double("warning_threshold_percent"),
+            criticalThresholdPercent: try f.double("critical_threshold_percent"),
+            period: try f.enumeration("period", BudgetPeriodKind.self))
     }
 }

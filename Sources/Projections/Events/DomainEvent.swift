@@ -1,7 +1,9 @@
 import Utilities
 
 /// Every fact the service records. The log stores each as a type tag, a schema version and a
-/// compact binary payload; `decode` upcasts older versions and refuses newer ones.
+/// compact binary payload; `decode` upcasts older versions and refuses newer ones. What each kind
+/// of event is (tag, version, name, codec, bounds, export form) is declared once, in its own file,
+/// as an `EventKind`; this enum lists the kinds.
 public enum DomainEvent: Sendable, Equatable {
     case agentRegistered(AgentRegistered)
     case budgetSet(BudgetSet)
@@ -13,66 +15,75 @@ public enum DomainEvent: Sendable, Equatable {
     case retentionApplied(RetentionApplied)
     case evaluationPerformed(EvaluationPerformed)
 
-    /// The type tag stored in the envelope.
-    public var type: UInt16 {
+    /// Every kind of event this build knows (the registry).
+    static let kinds: [any EventKind.Type] = [
+        AgentRegistered.self, BudgetSet.self, MetricRecorded.self, AlertRaised.self, AlertAcknowledged.self,
+        AlertResolved.self, RulesChanged.self, RetentionApplied.self, EvaluationPerformed.self,
+    ]
+
+    /// The event's value as its kind.
+    var payload: any EventKind {
         switch self {
-        case .agentRegistered: return AgentRegistered.type
-        case .budgetSet: return BudgetSet.type
-        case .metricRecorded: return MetricRecorded.type
-        case .alertRaised: return AlertRaised.type
-        case .alertAcknowledged: return AlertAcknowledged.type
-        case .alertResolved: return AlertResolved.type
-        case .rulesChanged: return RulesChanged.type
-        case .retentionApplied: return RetentionApplied.type
-        case .evaluationPerformed: return EvaluationPerformed.type
+        case .agentRegistered(let e): e
+        case .budgetSet(let e): e
+        case .metricRecorded(let e): e
+        case .alertRaised(let e): e
+        case .alertAcknowledged(let e): e
+        case .alertResolved(let e): e
+        case .rulesChanged(let e): e
+        case .retentionApplied(let e): e
+        case .evaluationPerformed(let e): e
         }
     }
+
+    /// The kinds by type tag.
+    private static let kindByType: [UInt16: any EventKind.Type] = Dictionary(
+        uniqueKeysWithValues: kinds.map { ($0.type, $0) })
+    /// The kinds by name.
+    private static let kindByName: [String: any EventKind.Type] = Dictionary(
+        uniqueKeysWithValues: kinds.map { ($0.name, $0) })
+
+    /// The type tag stored in the envelope.
+    public var type: UInt16 { Swift.type(of: payload).type }
 
     /// The schema version this build writes for the event's type.
-    public var schemaVersion: UInt16 {
-        switch self {
-        case .agentRegistered: return AgentRegistered.version
-        case .budgetSet: return BudgetSet.version
-        case .metricRecorded: return MetricRecorded.version
-        case .alertRaised: return AlertRaised.version
-        case .alertAcknowledged: return AlertAcknowledged.version
-        case .alertResolved: return AlertResolved.version
-        case .rulesChanged: return RulesChanged.version
-        case .retentionApplied: return RetentionApplied.version
-        case .evaluationPerformed: return EvaluationPerformed.version
-        }
-    }
+    public var schemaVersion: UInt16 { Swift.type(of: payload).version }
 
     /// The name used in exports and audits.
-    public var name: String {
-        switch self {
-        case .agentRegistered: return "AgentRegistered"
-        case .budgetSet: return "BudgetSet"
-        case .metricRecorded: return "MetricRecorded"
-        case .alertRaised: return "AlertRaised"
-        case .alertAcknowledged: return "AlertAcknowledged"
-        case .alertResolved: return "AlertResolved"
-        case .rulesChanged: return "RulesChanged"
-        case .retentionApplied: return "RetentionApplied"
-        case .evaluationPerformed: return "EvaluationPerformed"
-        }
-    }
+    public var name: String { Swift.type(of: payload).name }
+
+    /// The name of a type tag, or `type N` for one this build does not know.
+    public static func name(ofType type: UInt16) -> String { kindByType[type]?.name ?? "type \(type)" }
+
+    /// The type tag of a name, nil for a name this build does not know.
+    public static func type(named name: String) -> UInt16? { kindByName[name]?.type }
+
+    /// Every type tag this build knows, ascending.
+    public static var knownTypes: [UInt16] { kinds.map { $0.type }.sorted() }
 
     /// The payload bytes.
     public func encodedPayload() -> [UInt8] {
         var w = BinaryWriter()
-        switch self {
-        case .agentRegistered(let e): e.encode(into: &w)
-        case .budgetSet(let e): e.encode(into: &w)
-        case .metricRecorded(let e): e.encode(into: &w)
-        case .alertRaised(let e): e.encode(into: &w)
-        case .alertAcknowledged(let e): e.encode(into: &w)
-        case .alertResolved(let e): e.encode(into: &w)
-        case .rulesChanged(let e): e.encode(into: &w)
-        case .retentionApplied(let e): e.encode(into: &w)
-        case .evaluationPerformed(let e): e.encode(into: &w)
-        }
+        payload.encode(into: &w)
         return w.bytes
+    }
+
+    /// When the fact happened (µs): a metric's timestamp, an alert's detection or transition
+    /// time, an evaluation's or a retention run's `as_of`; `now` for the others.
+    public func occurredAt(now: Int64) -> Int64 { payload.occurredAt(now: now) }
+
+    /// The payload's fields in a log export (`replay export`).
+    public var exportFields: JSONObject { payload.exportFields() }
+
+    /// The event of an exported payload of the given type (the inverse of `exportFields`).
+    public static func imported(type: UInt16, fields: JSONValue) throws(EventFieldError) -> DomainEvent {
+        guard let kind = kindByType[type] else {
+            throw EventFieldError(field: "", message: "event type \(type) has no JSON form; give payload_base64")
+        }
+        guard let object = fields.objectValue else {
+            throw EventFieldError(field: "", message: "must be a JSON object")
+        }
+        return try kind.importEvent(EventFields(object: object))
     }
 
     /// Decodes a payload of the given type and schema version (strings past 15 bytes through
@@ -81,72 +92,19 @@ public enum DomainEvent: Sendable, Equatable {
         type: UInt16, version: UInt16, payload: UnsafeRawBufferPointer, cache: StringCache? = nil
     ) throws(EventDecodingError) -> DomainEvent {
         var r = BinaryReader(payload, type: type, cache: cache)
-        func check(_ current: UInt16) throws(EventDecodingError) {
-            guard version >= 1, version <= current else { throw .unsupportedVersion(type: type, version: version) }
-        }
-        // Each case finishes and returns its own value (no shared `event` variable assigned in
-        // the branches), so the decoded struct is moved into the result instead of copied.
-        switch type {
-        case AgentRegistered.type:
-            try check(AgentRegistered.version)
-            let e = try AgentRegistered(from: &r, version: version)
-            try r.finish()
-            if let violation = Limits.agentViolation(e) { throw .malformed(type: type, reason: violation.message) }
-            return .agentRegistered(e)
-        case BudgetSet.type:
-            try check(BudgetSet.version)
-            let e = try BudgetSet(from: &r, version: version)
-            try r.finish()
-            if let violation = Limits.budgetViolation(e) { throw .malformed(type: type, reason: violation.message) }
-            return .budgetSet(e)
-        case MetricRecorded.type:
-            try check(MetricRecorded.version)
+        // Metrics are nearly every event of a log: decoded without the registry's lookup, and the
+        // value moved into the result (not copied through `domainEvent`).
+        if type == MetricRecorded.type {
+            guard version >= 1, version <= MetricRecorded.version else {
+                throw .unsupportedVersion(type: type, version: version)
+            }
             let e = try MetricRecorded.decode(from: &r, version: version)
             try r.finish()
-            if let violation = Limits.metricViolation(
-                agentID: e.agentID, timestamp: e.timestamp, executionTimeMs: e.executionTimeMs,
-                tokensUsed: e.tokensUsed,
-                apiCalls: e.apiCalls, quality: e.qualityScore, costNanos: e.costNanos)
-            {
-                throw .malformed(type: type, reason: violation.message)
-            }
-            guard Limits.isOperationType(e.operationType.utf8) else {
-                throw .malformed(type: type, reason: "operation type is not 1-64 characters of a-z, 0-9, _, . and -")
-            }
+            if let violation = e.violation() { throw .malformed(type: type, reason: violation) }
             return .metricRecorded(e)
-        case AlertRaised.type:
-            try check(AlertRaised.version)
-            let e = try AlertRaised(from: &r, version: version)
-            try r.finish()
-            return .alertRaised(e)
-        case AlertAcknowledged.type:
-            try check(AlertAcknowledged.version)
-            let e = try AlertAcknowledged(from: &r, version: version)
-            try r.finish()
-            return .alertAcknowledged(e)
-        case AlertResolved.type:
-            try check(AlertResolved.version)
-            let e = try AlertResolved(from: &r, version: version)
-            try r.finish()
-            return .alertResolved(e)
-        case RulesChanged.type:
-            try check(RulesChanged.version)
-            let e = try RulesChanged(from: &r, version: version)
-            try r.finish()
-            return .rulesChanged(e)
-        case RetentionApplied.type:
-            try check(RetentionApplied.version)
-            let e = try RetentionApplied(from: &r, version: version)
-            try r.finish()
-            return .retentionApplied(e)
-        case EvaluationPerformed.type:
-            try check(EvaluationPerformed.version)
-            let e = try EvaluationPerformed(from: &r, version: version)
-            try r.finish()
-            return .evaluationPerformed(e)
-        default:
-            throw .unknownType(type)
         }
+        guard let kind = kindByType[type] else { throw .unknownType(type) }
+        return try kind.decodeEvent(from: &r, version: version)
     }
 
     /// Decodes a payload held in an array.

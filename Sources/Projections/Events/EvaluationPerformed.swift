@@ -1,3 +1,5 @@
+import Utilities
+
 /// The evaluation of §4 ran at `asOf` under the rules of version `rulesVersion`: appended first by
 /// every evaluation, also one that raises and resolves nothing, so replay and what-if read from
 /// the log when evaluations ran instead of inferring it, and the scheduler resumes from the log.
@@ -23,5 +25,22 @@ public struct EvaluationPerformed: Sendable, Equatable {
     init(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) {
         asOf = try r.varint()
         rulesVersion = try r.varint()
+    }
+}
+
+extension EvaluationPerformed: EventKind {
+    static let name = "EvaluationPerformed"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    var domainEvent: DomainEvent { .evaluationPerformed(self) }
+    func occurredAt(now: Int64) -> Int64 { asOf }
+
+    func exportFields() -> JSONObject {
+        ["as_of": EventFields.time(asOf), "rules_version": .int(rulesVersion)]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(asOf: try f.time("as_of"), rulesVersion: try f.int("rules_version"))
     }
 }

@@ -1,3 +1,5 @@
+import Utilities
+
 /// One operation an agent performed. Its metric id is its log sequence.
 public struct MetricRecorded: Sendable, Equatable {
     public static let type: UInt16 = 3
@@ -80,5 +82,43 @@ public struct MetricRecorded: Sendable, Equatable {
             set(\.errorMessage, errorMessage)
             return buffer.baseAddress!.move()
         }
+    }
+}
+
+extension MetricRecorded: EventKind {
+    static let name = "MetricRecorded"
+    var domainEvent: DomainEvent { .metricRecorded(self) }
+    func occurredAt(now: Int64) -> Int64 { timestamp }
+
+    func violation() -> String? {
+        if let violation = Limits.metricViolation(
+            agentID: agentID, timestamp: timestamp, executionTimeMs: executionTimeMs, tokensUsed: tokensUsed,
+            apiCalls: apiCalls, quality: qualityScore, costNanos: costNanos)
+        {
+            return violation.message
+        }
+        guard Limits.isOperationType(operationType.utf8) else {
+            return "operation type is not 1-64 characters of a-z, 0-9, _, . and -"
+        }
+        return nil
+    }
+
+    func exportFields() -> JSONObject {
+        [
+            "agent_id": .int(agentID), "operation_type": .string(operationType),
+            "timestamp": EventFields.time(timestamp), "execution_time_ms": .double(executionTimeMs),
+            "tokens_used": .int(tokensUsed), "api_calls": .int(apiCalls), "success": .bool(success),
+            "quality_score": .optional(qualityScore), "cost_nanos": .int(costNanos),
+            "error_message": .optional(errorMessage),
+        ]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        self.init(
+            agentID: try f.int("agent_id"), operationType: try f.string("operation_type"),
+            timestamp: try f.time("timestamp"), executionTimeMs: try f.double("execution_time_ms"),
+            tokensUsed: try f.int("tokens_used"), apiCalls: try f.int("api_calls"), success: try f.bool("success"),
+            qualityScore: try f.optionalDouble("quality_score"), costNanos: try f.int("cost_nanos"),
+            errorMessage: try f.optionalString("error_message"))
     }
 }

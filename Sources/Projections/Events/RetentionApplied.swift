@@ -1,3 +1,5 @@
+import Utilities
+
 /// The retention job removed old metric events from the log.
 ///
 /// Every `MetricRecorded` with a sequence ≤ `throughSequence` and a timestamp before
@@ -59,5 +61,37 @@ public struct RetentionApplied: Sendable, Equatable {
             throw .malformed(type: Self.type, reason: "archive checksum out of range")
         }
         archiveChecksum = UInt32(checksum)
+    }
+}
+
+extension RetentionApplied: EventKind {
+    static let name = "RetentionApplied"
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+    var domainEvent: DomainEvent { .retentionApplied(self) }
+    func occurredAt(now: Int64) -> Int64 { asOf }
+
+    func exportFields() -> JSONObject {
+        [
+            "as_of": EventFields.time(asOf), "metric_cutoff": EventFields.time(metricCutoff),
+            "rollup_cutoff": EventFields.time(rollupCutoff), "through_sequence": .int(Int64(throughSequence)),
+            "archive": .string(archive), "archived_events": .int(archivedEvents),
+            "archive_checksum": .int(Int64(archiveChecksum)),
+        ]
+    }
+
+    init(exportFields f: EventFields) throws(EventFieldError) {
+        let through = try f.int("through_sequence")
+        let checksum = try f.int("archive_checksum")
+        guard through >= 0 else { throw EventFieldError(field: "through_sequence", message: "must not be negative") }
+        guard checksum >= 0, checksum <= Int64(UInt32.max) else {
+            throw EventFieldError(field: "archive_checksum", message: "must be a 32-bit unsigned integer")
+        }
+        self.init(
+            asOf: try f.time("as_of"), metricCutoff: try f.time("metric_cutoff"),
+            rollupCutoff: try f.time("rollup_cutoff"), throughSequence: UInt64(through),
+            archive: try f.string("archive"), archivedEvents: try f.int("archived_events"),
+            archiveChecksum: UInt32(checksum))
     }
 }
