@@ -130,7 +130,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Projections", "Utilities", "TestSupport"]),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Projections", "Utilities", "TestSupport"],
+            name: "ProjectionsTests", dependencies: ["Projections", "Utilities", "APIContract", "TestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "HTTPAPITests",

@@ -56,16 +56,24 @@ public struct ReadEndpoint: Sendable {
     /// answer stays valid while the log does not move and no metric enters or leaves the window
     /// (`WindowedAnswerCache`).
     public let windowed: Bool
-    public let answer: @Sendable (borrowing FleetProjection, ReadArguments) throws(APIError) -> JSONObject
+    /// The typed read model the endpoint answers (the projection's query with the parsed parameters).
+    public let read: @Sendable (borrowing FleetProjection, ReadArguments) throws(APIError) -> any ContractResponse
 
     public init(
         _ path: String, _ summary: String, windowed: Bool = false,
-        _ answer: @escaping @Sendable (borrowing FleetProjection, ReadArguments) throws(APIError) -> JSONObject
+        _ read: @escaping @Sendable (borrowing FleetProjection, ReadArguments) throws(APIError) -> any ContractResponse
     ) {
         self.path = path
         self.summary = summary
         self.windowed = windowed
-        self.answer = answer
+        self.read = read
+    }
+
+    /// The response body: the read model rendered into the contract's JSON.
+    public func answer(_ projection: borrowing FleetProjection, _ arguments: ReadArguments) throws(APIError)
+        -> JSONObject
+    {
+        try read(projection, arguments).contractJSON
     }
 
     /// Whether `path` (a request path without its query) matches the template; its parameters if so.

@@ -1,3 +1,4 @@
+import APIContract
 import Foundation
 import Logging
 import Projections
@@ -109,12 +110,12 @@ extension EvaluationScheduler {
     /// The weekly job: writes the report of the week that just ended under `DATA/reports/`.
     func writeWeeklyReport(weekStart: Int64, asOf: Int64) {
         let report = service.read { $0.weeklyReport(weekStart: weekStart, asOf: asOf) }
-        let name = report["data"]?["week"]?.stringValue ?? UTCTime.formatISO8601(weekStart)
+        let name = report.week
         let directory = service.log.directory + "/reports"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(JSONValue.object(report).serialized()).write(to: URL(fileURLWithPath: "\(directory)/\(name).json"))
-            try Data(FleetProjection.weeklyReportMarkdown(report).utf8).write(
+            try Data(report.contractJSON.serializedBytes).write(to: URL(fileURLWithPath: "\(directory)/\(name).json"))
+            try Data(report.markdown.utf8).write(
                 to: URL(fileURLWithPath: "\(directory)/\(name).md"))
             logger.info("weekly report written", metadata: ["week": "\(name)", "directory": "\(directory)"])
         } catch {

@@ -42,3 +42,40 @@ struct RouteTable: Sendable {
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 }
+
+/// A handler of the API's routes.
+typealias RouteHandler = @Sendable (Request, BasicRequestContext) async throws -> Response
+
+/// The routes a controller adds: each goes into the `RouteTable` (OpenAPI paths, `Allow`) and,
+/// once the table is complete, onto the router.
+struct RouteCollection {
+    private(set) var table = RouteTable()
+    private(set) var handlers: [(route: RouteTable.Route, handler: RouteHandler)] = []
+
+    mutating func on(
+        _ method: HTTPRequest.Method, _ path: String, _ summary: String, _ handler: @escaping RouteHandler
+    ) {
+        table.add(method, path, summary)
+        handlers.append((RouteTable.Route(method: method, path: path, summary: summary), handler))
+    }
+
+    /// A GET answered from the projection by a shared `ReadEndpoint` (also used by `replay at`).
+    mutating func read(_ endpoint: ReadEndpoint, _ api: API) {
+        on(.get, endpoint.path, endpoint.summary) { r, c in
+            if endpoint.windowed { return try api.getWindowed(r, c, endpoint) }
+            return try api.get(r) { p, q throws(APIError) in
+                try endpoint.answer(p, ReadArguments(pathParameter: { c.parameters.get($0) }, query: q, now: api.now))
+            }
+        }
+    }
+
+    /// A route served outside the collection (listed in the table only).
+    mutating func list(_ method: HTTPRequest.Method, _ path: String, _ summary: String) {
+        table.add(method, path, summary)
+    }
+}
+
+/// A group of routes and their handlers, as in Hummingbird's examples: `addRoutes(to:)`.
+protocol APIController {
+    func addRoutes(to routes: inout RouteCollection)
+}

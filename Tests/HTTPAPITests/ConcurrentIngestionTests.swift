@@ -89,7 +89,7 @@ struct ConcurrentIngestionTests {
                 }
                 if round == 1 { #expect(try await service.checkpoint() == 101) }
             }
-            expected = service.read { $0.summary(asOf: Self.start + Self.day) }.serializedBytes
+            expected = service.read { $0.summary(asOf: Self.start + Self.day) }.contractJSON.serializedBytes
             service.shutdown()
         }
         let log = try EventLog(directory: dir)
@@ -101,6 +101,6 @@ struct ConcurrentIngestionTests {
         let reopened = try FleetService(directory: dir, clock: { Self.start + Self.day })
         defer { reopened.shutdown() }
         #expect(reopened.read { $0.sequence } == 151)
-        #expect(reopened.read { $0.summary(asOf: Self.start + Self.day) }.serializedBytes == expected)
+        #expect(reopened.read { $0.summary(asOf: Self.start + Self.day) }.contractJSON.serializedBytes == expected)
     }
 }

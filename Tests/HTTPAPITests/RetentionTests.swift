@@ -82,7 +82,7 @@ struct RetentionJobTests {
     /// Answers over windows inside the retention (and time series over the whole history).
     static func answers(_ service: FleetService) throws -> [UInt8] {
         try service.read { p in
-            var out: [JSONObject] = []
+            var out: [any ContractResponse] = []
             let window = TimeWindow(start: asOf - 30 * day, end: asOf)
             let recent = TimeWindow(start: cutoff, end: asOf)
             let whole = TimeWindow(start: asOf - 200 * day, end: asOf)
@@ -107,7 +107,7 @@ struct RetentionJobTests {
             }
             for m in TrendMetric.allCases { out.append(p.trends(m, asOf: asOf, lookbackDays: 60, agentID: nil)) }
             out.append(p.alertList(.init(limit: 1_000)))
-            return out.flatMap { JSONValue.object($0).serialized() }
+            return out.flatMap { $0.contractJSON.serializedBytes }
         }
     }
 

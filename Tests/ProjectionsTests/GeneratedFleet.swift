@@ -1,3 +1,4 @@
+import APIContract
 import Projections
 import TestSupport
 import Utilities
@@ -83,7 +84,7 @@ enum GeneratedFleet {
 
     /// Every query's JSON, concatenated.
     static func answers(_ p: FleetProjection) throws -> [UInt8] {
-        var out: [JSONObject] = []
+        var out: [any ContractResponse] = []
         let window = TimeWindow(asOf: end, start: nil, end: nil)
         out.append(p.agentList())
         for g in Granularity.allCases {
@@ -105,6 +106,6 @@ enum GeneratedFleet {
         out.append(p.summary(asOf: end))
         out.append(p.alertList(.init(limit: 1_000)))
         for alert in p.alertBook.alerts { out.append(try p.alertHistory(id: alert.raised.alertID)) }
-        return out.flatMap { JSONValue.object($0).serialized() }
+        return out.flatMap { $0.contractJSON.serializedBytes }
     }
 }

@@ -52,12 +52,11 @@ struct RebuildTests {
             window: TimeWindow(start: R.start, end: R.start + 2 * R.day), granularity: .day, agentID: nil,
             role: nil,
             operation: nil)
-        let costs = series["data"]?.arrayValue?.compactMap { $0["total_cost_usd"]?.doubleValue }
-        #expect(costs == [3.0, 0.0, 1.0])
+        #expect(series.buckets.map(\.totals.costNanos) == [3_000_000_000, 0, 1_000_000_000])
         let early = try p.budget(agentID: 1, asOf: R.start + 1)
-        #expect(early["data"]?["used_usd"]?.doubleValue == 3.0)
+        #expect(early.usedNanos == 3_000_000_000)
         let late = try p.budget(agentID: 1, asOf: R.start + 2 * R.day + 1)
-        #expect(late["data"]?["used_usd"]?.doubleValue == 1.0)
+        #expect(late.usedNanos == 1_000_000_000)
         #expect(p.metrics.series[1]?.ids == [4, 3])
     }
 }

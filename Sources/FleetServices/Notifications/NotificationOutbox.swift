@@ -1,3 +1,4 @@
+import APIContract
 import AsyncHTTPClient
 import EventLog
 import Foundation
@@ -267,7 +268,7 @@ struct WebhookWorker: Sendable {
         await cancelWhenGracefulShutdown { await service.waitForProjection(atLeast: sequence) }
         let found = service.read { projection -> (AlertRecord, JSONValue)? in
             guard let record = projection.alertBook.alert(alertID) else { return nil }
-            return (record, projection.alertJSON(record))
+            return (record, projection.alertView(record).contractData)
         }
         guard let found else {
             logger.warning(
@@ -407,7 +408,7 @@ struct WebhookMessage: Sendable {
         position = sequence
         status = transition.status.rawValue
         text = Self.text(transition: transition, raised: record.raised)
-        let transitionJSON = FleetProjection.transitionJSON(transition)
+        let transitionJSON = transition.contractData
         body = JSONValue.object(["text": .string(text), "transition": transitionJSON, "alert": alert]).serialized()
     }
 

@@ -457,9 +457,10 @@ extension LogReplay {
         if let asOf = options.to ?? lastRecordedAt {
             recommendationsAsOf = asOf
             let before = Dictionary(
-                recordedView.recommendations(asOf: asOf).map { ($0.agentID, $0.json) }, uniquingKeysWith: { a, _ in a })
+                recordedView.recommendations(asOf: asOf).map { ($0.agentID, $0.contractData) },
+                uniquingKeysWith: { a, _ in a })
             let after = Dictionary(
-                p.recommendations(asOf: asOf).map { ($0.agentID, $0.json) }, uniquingKeysWith: { a, _ in a })
+                p.recommendations(asOf: asOf).map { ($0.agentID, $0.contractData) }, uniquingKeysWith: { a, _ in a })
             recordedCount = before.count
             whatIfCount = after.count
             for id in Set(before.keys).union(after.keys).sorted() where before[id] != after[id] {

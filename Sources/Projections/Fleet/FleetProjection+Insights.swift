@@ -4,10 +4,19 @@ import Utilities
 extension FleetProjection {
     // MARK: §3 Recommendations
 
-    /// One cost recommendation (unrounded savings for the total).
-    public struct Recommendation: Sendable {
+    /// One cost recommendation (§3), unrounded.
+    public struct Recommendation: Sendable, Equatable {
+        /// `pause_agent`, `review_agent`, `reduce_budget` or `increase_capacity`.
+        public var type: String
+        /// `high`, `medium` or `low`.
+        public var priority: String
         public var agentID: Int64
-        public var json: JSONValue
+        public var agentName: String
+        public var agentRole: String
+        /// USD.
+        public var currentBudget: Double
+        public var recommendedBudget: Double
+        public var reason: String
         public var savings: Double
     }
 
@@ -28,13 +37,8 @@ extension FleetProjection {
                 -> Recommendation
             {
                 Recommendation(
-                    agentID: id,
-                    json: .object([
-                        "type": .string(type), "priority": .string(priority), "agent_id": .int(id),
-                        "agent": .string(agent.name), "agent_role": .string(agent.role), "current_budget": F.r4(total),
-                        "recommended_budget": F.r4(recommended), "reason": .string(reason),
-                        "estimated_savings": F.r4(savings),
-                    ]), savings: savings)
+                    type: type, priority: priority, agentID: id, agentName: agent.name, agentRole: agent.role,
+                    currentBudget: total, recommendedBudget: recommended, reason: reason, savings: savings)
             }
             if n < rules.pauseMaxTasks {
                 let savings = max(0, Money.usd(budget.totalBudgetNanos - used))
@@ -65,13 +69,8 @@ extension FleetProjection {
     }
 
     /// `GET /metrics/recommendations/cost`.
-    public func costRecommendations(asOf: Int64) -> JSONObject {
-        let recs = recommendations(asOf: asOf)
-        return [
-            "success": true, "count": .int(Int64(recs.count)),
-            "total_potential_savings": F.r4(recs.reduce(0) { $0 + $1.savings }),
-            "data": .array(recs.map(\.json)),
-        ]
+    public func costRecommendations(asOf: Int64) -> CostRecommendations {
+        CostRecommendations(items: recommendations(asOf: asOf))
     }
 
     /// Whether a stored metric (of any agent) has its timestamp in `[from, through]`: a binary
@@ -85,7 +84,7 @@ extension FleetProjection {
     // MARK: §3 Insights
 
     /// `GET /metrics/insights/performance`.
-    public func insights(window: TimeWindow) -> JSONObject {
+    public func insights(window: TimeWindow) -> PerformanceInsights {
         struct Stat {
             var sum = 0.0
             var count = 0
@@ -121,7 +120,7 @@ extension FleetProjection {
             }
         }
         let ops = perOpAgent.keys.map { (name: metrics.operationNames[Int($0)], id: $0) }.sorted { $0.name < $1.name }
-        var fastest = JSONObject()
+        var fastest: [PerformanceInsights.Fastest] = []
         for (op, opID) in ops {
             var best: (Double, Int64)?
             for (id, stat) in perOpAgent[opID]!.sorted(by: { $0.key < $1.key })
@@ -129,7 +128,7 @@ extension FleetProjection {
                 if best == nil || stat.mean < best!.0 { best = (stat.mean, id) }
             }
             if let best {
-                fastest.append(.object(["agent": agentName(best.1), "avg_time_ms": F.r2(best.0)]), forKey: op)
+                fastest.append(.init(operation: op, agentName: agentName(best.1), meanTimeMs: best.0))
             }
         }
         var efficiency: [(Double, Int64)] = []
@@ -142,7 +141,7 @@ extension FleetProjection {
         quality.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
         let hours = perHour.map { ($0.value.mean, $0.key, $0.value.count) }
             .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        var degrading: [JSONValue] = []
+        var degrading: [PerformanceInsights.Degrading] = []
         for (op, opID) in ops {
             let byDay = perOpDay[opID]!
             let days = byDay.keys.sorted()
@@ -151,30 +150,15 @@ extension FleetProjection {
                 days: days, means: days.map { byDay[$0]!.mean }, allValuesMean: all.count == 0 ? nil : all.mean,
                 metric: .executionTime)
             if fit.label == .degrading {
-                degrading.append(
-                    .object([
-                        "operation_type": .string(op),
-                        "trend": .object([
-                            "metric": "execution_time", "trend": "degrading", "slope": F.r4(fit.slope),
-                        ]),
-                    ]))
+                degrading.append(.init(operation: op, slope: fit.slope))
             }
         }
-        return [
-            "success": true,
-            "data": .object([
-                "fastest_agents_by_operation": .object(fastest),
-                "most_cost_efficient": .array(
-                    efficiency.prefix(5).map { .object(["agent": agentName($0.1), "cost_per_task_usd": F.r4($0.0)]) }),
-                "highest_quality": .array(
-                    quality.prefix(5).map { .object(["agent": agentName($0.1), "avg_quality_score": F.r2($0.0)]) }),
-                "peak_performance_hours": .array(
-                    hours.prefix(5).map {
-                        .object(["hour": .int(Int64($0.1)), "avg_time_ms": F.r2($0.0), "operations": .int(Int64($0.2))])
-                    }),
-                "degrading_operations": .array(degrading),
-            ]),
-        ]
+        return PerformanceInsights(
+            fastest: fastest,
+            mostCostEfficient: efficiency.prefix(5).map { .init(agentName: agentName($0.1), value: $0.0) },
+            highestQuality: quality.prefix(5).map { .init(agentName: agentName($0.1), value: $0.0) },
+            peakHours: hours.prefix(5).map { .init(hour: $0.1, meanTimeMs: $0.0, operations: $0.2) },
+            degrading: degrading)
     }
 
     // MARK: §3 Summary
@@ -183,27 +167,15 @@ extension FleetProjection {
     public var activeAlertCount: Int { alertBook.alerts.reduce(0) { $0 + ($1.status == .active ? 1 : 0) } }
 
     /// `GET /metrics/summary`.
-    public func summary(asOf: Int64) -> JSONObject {
+    public func summary(asOf: Int64) -> FleetSummary {
         var last24h = OperationTotals()
         var last30d = OperationTotals()
         for id in metrics.series.keys.sorted() {
             last24h.merge(totals(agentID: id, in: TimeWindow(start: asOf - UTCTime.microsecondsPerDay, end: asOf)))
             last30d.merge(totals(agentID: id, in: TimeWindow(start: asOf - 30 * UTCTime.microsecondsPerDay, end: asOf)))
         }
-        var day = JSONObject()
-        last24h.fields(into: &day)
-        return [
-            "success": true,
-            "data": .object([
-                "last_24h": .object(day),
-                "last_30d_summary": .object([
-                    "total_operations": .int(Int64(last30d.operations)),
-                    "total_cost_usd": F.usd(last30d.costNanos),
-                    "avg_success_rate": F.r2(last30d.successRate),
-                ]),
-                "active_alerts": .int(Int64(activeAlertCount)),
-                "pending_recommendations": .int(Int64(recommendations(asOf: asOf).count)),
-            ]),
-        ]
+        return FleetSummary(
+            last24h: last24h, last30d: last30d, activeAlerts: activeAlertCount,
+            pendingRecommendations: recommendations(asOf: asOf).count)
     }
 }

@@ -1,9 +1,8 @@
 import Utilities
 
-/// The read endpoints of §2–§3, answered from the projection. Each returns the whole JSON body.
+/// The read endpoints of §2–§3, answered from the projection as typed read models
+/// (`ReadModels.swift`); `APIContract` renders them.
 extension FleetProjection {
-    typealias F = Format
-
     // MARK: Helpers
 
     /// Agent ids in ascending order (deterministic iteration, so float sums never depend on
@@ -45,28 +44,20 @@ extension FleetProjection {
         metrics.series[agentID]?.totals(from: window.start, through: window.end) ?? OperationTotals()
     }
 
-    private func period(_ window: TimeWindow) -> JSONValue {
-        .object(["start": F.time(window.start), "end": F.time(window.end)])
-    }
-
-    func agentName(_ id: Int64) -> JSONValue { F.string(agents[id]?.name) }
+    /// The name of an agent, nil when it is not registered.
+    func agentName(_ id: Int64) -> String? { agents[id]?.name }
 
     // MARK: Agents and budgets
 
-    public func agentJSON(_ agent: Agent) -> JSONValue {
-        .object(["id": .int(agent.id), "name": .string(agent.name), "role": .string(agent.role)])
-    }
-
     /// `GET /agents`.
-    public func agentList() -> JSONObject {
-        let list = sortedAgentIDs.compactMap { agents[$0] }.map(agentJSON)
-        return ["success": true, "count": .int(Int64(list.count)), "data": .array(list)]
+    public func agentList() -> AgentList {
+        AgentList(agents: sortedAgentIDs.compactMap { agents[$0] })
     }
 
     /// `GET /agents/{id}`.
-    public func agent(_ id: Int64) throws(QueryError) -> JSONObject {
+    public func agent(_ id: Int64) throws(QueryError) -> Agent {
         guard let agent = agents[id] else { throw .notFound("agent \(id) is not registered") }
-        return ["success": true, "data": agentJSON(agent)]
+        return agent
     }
 
     /// The budget, the used nano-dollars and the period at `asOf`, nil without a budget.
@@ -76,43 +67,33 @@ extension FleetProjection {
         return (budget, ingestion.used(key), budget.period.bounds(containing: asOf))
     }
 
-    static func utilization(used: Int64, budget: Int64) -> Double? {
+    public static func utilization(used: Int64, budget: Int64) -> Double? {
         budget == 0 ? nil : Double(used) / Double(budget) * 100
     }
 
-    /// The budget status object of §2, nil without a budget.
-    public func budgetStatus(agentID: Int64, asOf: Int64) -> JSONValue? {
+    /// The budget status of §2, nil without a budget.
+    public func budgetStatus(agentID: Int64, asOf: Int64) -> BudgetStatus? {
         guard let (budget, used, bounds) = budgetUsage(agentID: agentID, asOf: asOf) else { return nil }
-        let status: String
+        let level: BudgetStatus.Level
         if IngestionState.levelReached(usedNanos: used, budget: budget, critical: true) {
-            status = "critical"
+            level = .critical
         } else if IngestionState.levelReached(usedNanos: used, budget: budget, critical: false) {
-            status = "warning"
+            level = .warning
         } else {
-            status = "ok"
+            level = .ok
         }
-        return .object([
-            "agent_id": .int(agentID),
-            "total_budget_usd": F.usd(budget.totalBudgetNanos),
-            "used_usd": F.usd(used),
-            "remaining_usd": F.r4(Money.usd(budget.totalBudgetNanos) - Money.usd(used)),
-            "utilization_percent": F.r2(Self.utilization(used: used, budget: budget.totalBudgetNanos)),
-            "warning_threshold_percent": .double(budget.warningThresholdPercent),
-            "critical_threshold_percent": .double(budget.criticalThresholdPercent),
-            "period": .string(budget.period.rawValue),
-            "period_start": F.time(bounds?.0),
-            "period_end": F.time(bounds?.1),
-            "status": .string(status),
-        ])
+        return BudgetStatus(
+            agentID: agentID, budget: budget, usedNanos: used, periodStart: bounds?.0, periodEnd: bounds?.1,
+            level: level)
     }
 
     /// `GET /agents/{id}/budget`.
-    public func budget(agentID: Int64, asOf: Int64) throws(QueryError) -> JSONObject {
+    public func budget(agentID: Int64, asOf: Int64) throws(QueryError) -> BudgetStatus {
         guard agents[agentID] != nil else { throw .notFound("agent \(agentID) is not registered") }
         guard let status = budgetStatus(agentID: agentID, asOf: asOf) else {
             throw .notFound("agent \(agentID) has no budget")
         }
-        return ["success": true, "data": status]
+        return status
     }
 
     // MARK: §3 Time series
@@ -120,7 +101,7 @@ extension FleetProjection {
     /// `GET /metrics/aggregate/timeseries`.
     public func timeSeries(
         window: TimeWindow, granularity: Granularity, agentID: Int64?, role: String?, operation: String?
-    ) throws(QueryError) -> JSONObject {
+    ) throws(QueryError) -> TimeSeries {
         guard let starts = granularity.bucketStarts(from: window.start, to: window.end, limit: 10_000) else {
             throw .invalidParameter(
                 field: "granularity", message: "the window holds more than 10,000 \(granularity.rawValue) buckets")
@@ -166,27 +147,15 @@ extension FleetProjection {
                 }
             }
         }
-        var data: [JSONValue] = []
-        data.reserveCapacity(starts.count)
-        for (start, bucket) in zip(starts, buckets) {
-            var object: JSONObject = ["timestamp": F.time(start)]
-            bucket.fields(into: &object)
-            data.append(.object(object))
-        }
-        return [
-            "success": true,
-            "period": .object([
-                "start": F.time(window.start), "end": F.time(window.end), "granularity": .string(granularity.rawValue),
-            ]),
-            "count": .int(Int64(data.count)),
-            "data": .array(data),
-        ]
+        return TimeSeries(
+            window: window, granularity: granularity,
+            buckets: zip(starts, buckets).map { TimeSeries.Bucket(start: $0, totals: $1) })
     }
 
     // MARK: §3 Agent and role
 
     /// `GET /metrics/aggregate/by-agent/{id}`.
-    public func byAgent(_ id: Int64, window: TimeWindow, asOf: Int64) throws(QueryError) -> JSONObject {
+    public func byAgent(_ id: Int64, window: TimeWindow, asOf: Int64) throws(QueryError) -> AgentSummary {
         guard let agent = agents[id] else { throw .notFound("agent \(id) is not registered") }
         var acc = OperationTotals()
         var executions: [Double] = []
@@ -198,118 +167,37 @@ extension FleetProjection {
         }
         executions.sort()
         qualities.sort()
-        let n = acc.operations
-        let usage = budgetUsage(agentID: id, asOf: asOf)
-        return [
-            "success": true,
-            "data": .object([
-                "agent_id": .int(id),
-                "agent_name": .string(agent.name),
-                "agent_role": .string(agent.role),
-                "period": period(window),
-                "tasks": .object([
-                    "total": .int(Int64(n)),
-                    "successful": .int(Int64(acc.successes)),
-                    "failed": .int(Int64(n - acc.successes)),
-                    "success_rate": F.r2(acc.successRate),
-                ]),
-                "performance": .object([
-                    "avg_execution_time_ms": F.r2(Statistics.mean(executions)),
-                    "median_execution_time_ms": F.r2(Statistics.percentile(sorted: executions, 50)),
-                    "p95_execution_time_ms": F.r2(Statistics.percentile(sorted: executions, 95)),
-                    "total_tokens": .int(acc.tokens),
-                    "avg_tokens_per_task": F.r2(n == 0 ? nil : Double(acc.tokens) / Double(n)),
-                ]),
-                "cost": .object([
-                    "total_usd": F.usd(acc.costNanos),
-                    "avg_per_task_usd": F.r4(n == 0 ? nil : Money.usd(acc.costNanos) / Double(n)),
-                    "budget_allocated_usd": usage.map { F.usd($0.budget.totalBudgetNanos) } ?? .null,
-                    "budget_remaining_usd": usage.map {
-                        F.r4(Money.usd($0.budget.totalBudgetNanos) - Money.usd($0.used))
-                    }
-                        ?? .null,
-                    "budget_utilization_percent": usage.map {
-                        F.r2(Self.utilization(used: $0.used, budget: $0.budget.totalBudgetNanos))
-                    } ?? .null,
-                ]),
-                "quality": .object([
-                    "avg_score": F.r2(Statistics.mean(qualities)),
-                    "median_score": F.r2(Statistics.percentile(sorted: qualities, 50)),
-                    "min_score": F.r2(qualities.first),
-                    "max_score": F.r2(qualities.last),
-                ]),
-            ]),
-        ]
+        return AgentSummary(
+            agent: agent, window: window, totals: acc, executionTime: Distribution(sorted: executions),
+            quality: Distribution(sorted: qualities), budget: budgetStatus(agentID: id, asOf: asOf))
     }
 
     /// `GET /metrics/aggregate/by-role/{role}`.
-    public func byRole(_ role: String, window: TimeWindow) throws(QueryError) -> JSONObject {
+    public func byRole(_ role: String, window: TimeWindow) throws(QueryError) -> RoleSummary {
         let ids = sortedAgentIDs.filter { agents[$0]?.role == role }
         guard !ids.isEmpty else { throw .notFound("no agent has the role \(role)") }
-        var items: [(tasks: Int, name: String, value: JSONValue)] = []
+        var members: [RoleSummary.Member] = []
         var totalTasks = 0
         var totalCost: Int128 = 0
         for id in ids {
             let acc = totals(agentID: id, in: window)
             totalTasks += acc.operations
             totalCost += acc.costNanos
-            let name = agents[id]!.name
-            items.append(
-                (
-                    acc.operations, name,
-                    .object([
-                        "agent_id": .int(id),
-                        "agent_name": .string(name),
-                        "total_tasks": .int(Int64(acc.operations)),
-                        "success_rate": F.r2(acc.successRate),
-                        "avg_execution_time_ms": F.r2(acc.meanExecution),
-                        "total_cost_usd": F.usd(acc.costNanos),
-                        "avg_quality_score": F.r2(acc.meanQuality),
-                    ])
-                ))
+            members.append(RoleSummary.Member(agentID: id, agentName: agents[id]!.name, totals: acc))
         }
-        items.sort { $0.tasks != $1.tasks ? $0.tasks > $1.tasks : $0.name < $1.name }
-        return [
-            "success": true,
-            "data": .object([
-                "role": .string(role),
-                "period": period(window),
-                "summary": .object([
-                    "total_agents": .int(Int64(ids.count)),
-                    "total_tasks": .int(Int64(totalTasks)),
-                    "total_cost_usd": F.usd(totalCost),
-                    "avg_cost_per_agent": F.r4(Money.usd(totalCost) / Double(ids.count)),
-                ]),
-                "agents": .array(items.map(\.value)),
-            ]),
-        ]
+        members.sort {
+            $0.totals.operations != $1.totals.operations
+                ? $0.totals.operations > $1.totals.operations : $0.agentName < $1.agentName
+        }
+        return RoleSummary(
+            role: role, window: window, members: members, totalTasks: totalTasks, totalCostNanos: totalCost)
     }
 
     // MARK: §3 Alerts
 
-    /// The alert object of §4.
-    public func alertJSON(_ record: AlertRecord) -> JSONValue {
-        let e = record.raised
-        return .object([
-            "id": .int(e.alertID),
-            "agent_id": .int(e.agentID),
-            "agent_name": agentName(e.agentID),
-            "type": .string(e.rule.alertType),
-            "severity": .string(e.rule.severity),
-            "metric": .string(e.rule.metric),
-            "current_value": F.r4(e.currentValue),
-            "expected_value": F.r4(e.expectedValue),
-            "threshold_value": F.r4(e.thresholdValue),
-            "deviation_percent": F.r2(e.deviationPercent),
-            "message": .string(e.message),
-            "status": .string(record.status.rawValue),
-            "detected_at": F.time(e.detectedAt),
-            "acknowledged_at": F.time(record.acknowledgedAt),
-            "resolved_at": F.time(record.resolvedAt),
-            "rule": .string(e.rule.rawValue),
-            "period_start": F.time(e.periodStart),
-            "period_end": F.time(e.periodEnd),
-        ])
+    /// An alert with its agent's name.
+    public func alertView(_ record: AlertRecord) -> AlertView {
+        AlertView(record: record, agentName: agentName(record.raised.agentID))
     }
 
     /// Filters of the alert list.
@@ -337,7 +225,7 @@ extension FleetProjection {
     }
 
     /// `GET /metrics/alerts`.
-    public func alertList(_ filter: AlertFilter) -> JSONObject {
+    public func alertList(_ filter: AlertFilter) -> AlertList {
         var selected = alertBook.alerts.filter { a in
             (filter.status == nil || a.status == filter.status)
                 && (filter.severity == nil || a.raised.rule.severity == filter.severity)
@@ -350,30 +238,18 @@ extension FleetProjection {
             $0.raised.detectedAt != $1.raised.detectedAt
                 ? $0.raised.detectedAt > $1.raised.detectedAt : $0.raised.alertID > $1.raised.alertID
         }
-        return [
-            "success": true, "count": .int(Int64(selected.count)),
-            "data": .array(selected.prefix(filter.limit).map(alertJSON)),
-        ]
+        return AlertList(count: selected.count, alerts: selected.prefix(filter.limit).map(alertView))
     }
 
     /// `GET /metrics/alerts/{id}`.
-    public func alert(id: Int64) throws(QueryError) -> JSONObject {
+    public func alert(id: Int64) throws(QueryError) -> AlertView {
         guard let record = alertBook.alert(id) else { throw .notFound("alert \(id) does not exist") }
-        return ["success": true, "data": alertJSON(record)]
-    }
-
-    /// One step of an alert's history as the API shows it.
-    public static func transitionJSON(_ t: AlertTransition) -> JSONValue {
-        .object([
-            "status": .string(t.status.rawValue), "at": Format.time(t.at), "by": Format.string(t.by),
-            "note": Format.string(t.note), "reason": Format.string(t.reason), "position": .int(Int64(t.position)),
-        ])
+        return alertView(record)
     }
 
     /// `GET /metrics/alerts/{id}/history`.
-    public func alertHistory(id: Int64) throws(QueryError) -> JSONObject {
+    public func alertHistory(id: Int64) throws(QueryError) -> AlertHistory {
         guard let record = alertBook.alert(id) else { throw .notFound("alert \(id) does not exist") }
-        let items = record.history.map(Self.transitionJSON)
-        return ["success": true, "count": .int(Int64(items.count)), "data": .array(items)]
+        return AlertHistory(transitions: record.history)
     }
 }

@@ -7,26 +7,19 @@ extension FleetProjection {
     /// `GET /metrics/percentiles/{metric}`.
     public func percentiles(
         _ metric: StatisticMetric, window: TimeWindow, agentID: Int64?, operation: String?
-    ) -> JSONObject {
+    ) -> PercentileSummary {
         var values = self.values(metric, in: window, agentID: agentID, operation: operation)
         values.sort()
-        let round: (Double?) -> JSONValue = metric.isUSD ? { F.r4($0) } : { F.r2($0) }
-        var data: JSONObject = [:]
-        for (key, q) in [("p50", 50.0), ("p75", 75.0), ("p90", 90.0), ("p95", 95.0), ("p99", 99.0)] {
-            data.append(round(Statistics.percentile(sorted: values, q)), forKey: key)
-        }
-        data.append(round(Statistics.mean(values)), forKey: "mean")
-        data.append(round(Statistics.percentile(sorted: values, 50)), forKey: "median")
-        data.append(round(Statistics.populationStandardDeviation(values)), forKey: "std_dev")
-        data.append(.int(Int64(values.count)), forKey: "count")
-        return [
-            "success": true, "metric": .string(metric.rawValue), "agent_id": .optional(agentID),
-            "data": .object(data),
-        ]
+        return PercentileSummary(
+            metric: metric, agentID: agentID, p50: Statistics.percentile(sorted: values, 50),
+            p75: Statistics.percentile(sorted: values, 75), p90: Statistics.percentile(sorted: values, 90),
+            p95: Statistics.percentile(sorted: values, 95), p99: Statistics.percentile(sorted: values, 99),
+            mean: Statistics.mean(values), median: Statistics.percentile(sorted: values, 50),
+            standardDeviation: Statistics.populationStandardDeviation(values), count: values.count)
     }
 
     /// One outlier: index into the population, z-score.
-    public struct Outlier: Sendable {
+    public struct Outlier: Sendable, Equatable {
         public var id: Int64
         public var agentID: Int64
         public var value: Double
@@ -64,25 +57,11 @@ extension FleetProjection {
     public func outliers(
         _ metric: StatisticMetric, window: TimeWindow, agentID: Int64?, operation: String?, zThreshold: Double,
         limit: Int
-    ) -> JSONObject {
+    ) -> OutlierList {
         let found = findOutliers(metric, window: window, agentID: agentID, operation: operation, zThreshold: zThreshold)
-        let round: (Double?) -> JSONValue = metric.isUSD ? { F.r4($0) } : { F.r2($0) }
-        let items: [JSONValue] = found.prefix(limit).map { o in
-            .object([
-                "id": .int(o.id),
-                "agent_id": .int(o.agentID),
-                "agent_name": agentName(o.agentID),
-                "operation_type": .string(o.operation),
-                "value": round(o.value),
-                "z_score": F.r2(o.z),
-                "deviation_from_mean": round(o.value - o.mean),
-                "timestamp": F.time(o.timestamp),
-            ])
-        }
-        return [
-            "success": true, "metric": .string(metric.rawValue), "z_threshold": .double(zThreshold),
-            "count": .int(Int64(found.count)), "data": .array(items),
-        ]
+        return OutlierList(
+            metric: metric, zThreshold: zThreshold, count: found.count,
+            items: found.prefix(limit).map { OutlierList.Item(outlier: $0, agentName: agentName($0.agentID)) })
     }
 
     // MARK: §3 Trends
@@ -123,20 +102,9 @@ extension FleetProjection {
     }
 
     /// `GET /metrics/trends/{metric}`.
-    public func trends(_ metric: TrendMetric, asOf: Int64, lookbackDays: Int64, agentID: Int64?) -> JSONObject {
+    public func trends(_ metric: TrendMetric, asOf: Int64, lookbackDays: Int64, agentID: Int64?) -> TrendReport {
         let fit = trendFit(metric, asOf: asOf, lookbackDays: lookbackDays, agentID: agentID)
-        let start = asOf - lookbackDays * UTCTime.microsecondsPerDay
-        return [
-            "success": true,
-            "data": .object([
-                "metric": .string(metric.rawValue),
-                "trend": .string(fit.label.rawValue),
-                "slope": F.r4(fit.slope),
-                "r_squared": F.r4(fit.rSquared),
-                "p_value": F.significant(fit.pValue),
-                "data_points": .int(Int64(fit.dataPoints)),
-                "period": .object(["start": F.time(start), "end": F.time(asOf)]),
-            ]),
-        ]
+        return TrendReport(
+            metric: metric, fit: fit, start: asOf - lookbackDays * UTCTime.microsecondsPerDay, end: asOf)
     }
 }

@@ -49,18 +49,10 @@ public struct OperationTotals: Sendable, Equatable {
         }
     }
 
-    var successRate: Double? { operations == 0 ? nil : Double(successes) / Double(operations) * 100 }
-    var meanExecution: Double? { operations == 0 ? nil : executionSum / Double(operations) }
-    var meanQuality: Double? { qualityCount == 0 ? nil : qualitySum / Double(qualityCount) }
-
-    func fields(into object: inout JSONObject) {
-        object.append(.int(Int64(operations)), forKey: "total_operations")
-        object.append(.int(Int64(successes)), forKey: "successful_operations")
-        object.append(.int(Int64(operations - successes)), forKey: "failed_operations")
-        object.append(Format.r2(successRate), forKey: "success_rate")
-        object.append(Format.r2(meanExecution), forKey: "avg_execution_time_ms")
-        object.append(.int(tokens), forKey: "total_tokens")
-        object.append(Format.usd(costNanos), forKey: "total_cost_usd")
-        object.append(Format.r2(meanQuality), forKey: "avg_quality_score")
-    }
+    /// Successes ÷ operations × 100; nil without operations.
+    public var successRate: Double? { operations == 0 ? nil : Double(successes) / Double(operations) * 100 }
+    /// The mean execution time (ms); nil without operations.
+    public var meanExecution: Double? { operations == 0 ? nil : executionSum / Double(operations) }
+    /// The mean quality of the scored operations; nil when none was scored.
+    public var meanQuality: Double? { qualityCount == 0 ? nil : qualitySum / Double(qualityCount) }
 }

@@ -1,0 +1,34 @@
+import APIContract
+import EventLog
+import FleetServices
+import Hummingbird
+import Projections
+import Utilities
+
+/// The service itself: liveness and the Prometheus exposition.
+struct ServiceController: APIController {
+    let api: API
+    let metrics: ServiceMetrics
+
+    func addRoutes(to routes: inout RouteCollection) {
+        routes.on(.get, "/healthz", "Liveness: the log head and projection position") { _, _ in api.health() }
+        routes.on(.get, "/metrics", "Prometheus exposition of the service's own metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            let bytes = metrics.exposition(service: api.service)
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+}
+
+extension API {
+    func health() -> Response {
+        let sequence = service.read { $0.sequence }
+        return json(
+            .object([
+                "success": true, "status": "ok", "log_head": .int(Int64(service.log.head)),
+                "projection_sequence": .int(Int64(sequence)),
+            ]),
+            status: .ok)
+    }
+}
