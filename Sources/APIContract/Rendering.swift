@@ -47,6 +47,18 @@ enum Format {
     }
 
     static func envelope(data: JSONValue) -> JSONObject { ["success": true, "data": data] }
+
+    /// A row of an agent or a role: `leading` fields, then the operations under `countKey`, the
+    /// success rate, the mean execution time (when `execution`), the cost and the mean quality.
+    static func totalsRow(_ leading: JSONObject, _ t: OperationTotals, countKey: String, execution: Bool) -> JSONValue {
+        var row = leading
+        row.append(.int(Int64(t.operationCount)), forKey: countKey)
+        row.append(r2(t.successRate), forKey: "success_rate")
+        if execution { row.append(r2(t.meanExecution), forKey: "avg_execution_time_ms") }
+        row.append(usd(t.costNanos), forKey: "total_cost_usd")
+        row.append(r2(t.meanQuality), forKey: "avg_quality_score")
+        return .object(row)
+    }
 }
 
 extension OperationTotals {
@@ -175,15 +187,9 @@ extension AgentSummary: ContractResponse {
 extension RoleSummary: ContractResponse {
     public var contractJSON: JSONObject {
         let agents: [JSONValue] = members.map { member in
-            .object([
-                "agent_id": .int(member.agentID),
-                "agent_name": .string(member.agentName),
-                "total_tasks": .int(Int64(member.totals.operationCount)),
-                "success_rate": Format.r2(member.totals.successRate),
-                "avg_execution_time_ms": Format.r2(member.totals.meanExecution),
-                "total_cost_usd": Format.usd(member.totals.costNanos),
-                "avg_quality_score": Format.r2(member.totals.meanQuality),
-            ])
+            Format.totalsRow(
+                ["agent_id": .int(member.agentID), "agent_name": .string(member.agentName)], member.totals,
+                countKey: "total_tasks", execution: true)
         }
         return Format.envelope(
             data: .object([
@@ -391,21 +397,14 @@ extension AlertHistory: ContractResponse {
 extension WeeklyReport: ContractResponse {
     public var contractJSON: JSONObject {
         let roleRows: [JSONValue] = roles.map { r in
-            .object([
-                "role": .string(r.role), "agents": .int(Int64(r.agents)),
-                "total_operations": .int(Int64(r.totals.operationCount)),
-                "success_rate": Format.r2(r.totals.successRate), "total_cost_usd": Format.usd(r.totals.costNanos),
-                "avg_quality_score": Format.r2(r.totals.meanQuality),
-            ])
+            Format.totalsRow(
+                ["role": .string(r.role), "agents": .int(Int64(r.agents))], r.totals, countKey: "total_operations",
+                execution: false)
         }
         let topRows: [JSONValue] = topAgents.map { entry in
-            .object([
-                "agent_id": .int(entry.agentID), "agent_name": .string(entry.agentName),
-                "total_operations": .int(Int64(entry.totals.operationCount)),
-                "success_rate": Format.r2(entry.totals.successRate),
-                "total_cost_usd": Format.usd(entry.totals.costNanos),
-                "avg_quality_score": Format.r2(entry.totals.meanQuality),
-            ])
+            Format.totalsRow(
+                ["agent_id": .int(entry.agentID), "agent_name": .string(entry.agentName)], entry.totals,
+                countKey: "total_operations", execution: false)
         }
         return Format.envelope(
             data: .object([

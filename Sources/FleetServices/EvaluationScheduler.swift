@@ -9,14 +9,9 @@ import Utilities
 /// (hourly by default; `as_of` = the boundary), through the same decision as
 /// `POST /admin/evaluate`. Evaluations are idempotent, so a restart that evaluates a boundary
 /// again appends nothing. Weekly reports and monthly retention run on their boundaries.
-package struct EvaluationScheduler: Service {
+struct EvaluationScheduler: Service {
     let service: FleetService
     let logger: Logger
-
-    package init(service: FleetService, logger: Logger) {
-        self.service = service
-        self.logger = logger
-    }
 
     /// The meta key where builds before `EvaluationPerformed` kept the last boundary evaluated:
     /// read once, for a log those builds wrote, never written.
@@ -24,7 +19,7 @@ package struct EvaluationScheduler: Service {
     /// How far back a restart catches up.
     static let catchUpLimit = 7 * UTCTime.microsecondsPerDay
 
-    package func run() async throws {
+    func run() async throws {
         await catchUp()
         while !Task.isShuttingDownGracefully {
             let now = service.clock()

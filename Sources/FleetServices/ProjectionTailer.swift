@@ -8,16 +8,11 @@ import ServiceLifecycle
 /// Appends through this process are already folded by the writer's commit hook before their
 /// callers resume (read-your-writes); the tailer is what keeps the projection at the head
 /// regardless, e.g. after a fold that failed on a transient read error was logged and skipped.
-package struct ProjectionTailer: Service {
+struct ProjectionTailer: Service {
     let service: FleetService
     let logger: Logger
 
-    package init(service: FleetService, logger: Logger) {
-        self.service = service
-        self.logger = logger
-    }
-
-    package func run() async throws {
+    func run() async throws {
         for await head in service.log.headUpdates().cancelOnGracefulShutdown() {
             do {
                 let folded = try service.catchUp(to: head)
@@ -43,5 +38,15 @@ extension FleetService {
             try Self.fold(log: log, into: &projection, from: before + 1)
             return projection.sequence - before
         }
+    }
+}
+
+extension FleetService {
+    /// The services that keep a serving node current: the projection tailer, and the evaluation
+    /// scheduler (evaluations, weekly reports, monthly retention) when `scheduler` is on.
+    package func backgroundServices(scheduler: Bool, logger: Logger) -> [any Service] {
+        var services: [any Service] = [ProjectionTailer(service: self, logger: logger)]
+        if scheduler { services.append(EvaluationScheduler(service: self, logger: logger)) }
+        return services
     }
 }

@@ -78,12 +78,8 @@ public func buildApplication(
     service: FleetService, configuration: ServiceConfiguration, logger: Logger
 ) -> some ApplicationProtocol {
     let router = buildRouter(service: service, limits: configuration.limits)
-    var services: [any Service] = [
-        EventLogService(service: service, logger: logger), ProjectionTailer(service: service, logger: logger),
-    ]
-    if configuration.scheduler {
-        services.append(EvaluationScheduler(service: service, logger: logger))
-    }
+    var services: [any Service] = [EventLogService(service: service, logger: logger)]
+    services += service.backgroundServices(scheduler: configuration.scheduler, logger: logger)
     if !configuration.webhooks.isEmpty {
         // After EventLogService: a service group stops services in reverse order, so the outbox
         // stops (and writes its checkpoints) before the log closes.

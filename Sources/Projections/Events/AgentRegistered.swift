@@ -28,11 +28,8 @@ public struct AgentRegistered: Sendable, Equatable {
     }
 }
 
-extension AgentRegistered: EventKind {
+extension AgentRegistered: InitDecodedEventKind {
     static let name = "AgentRegistered"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     func violation() -> String? { Limits.agentViolation(self)?.message }
     var domainEvent: DomainEvent { .agentRegistered(self) }
 

@@ -80,11 +80,8 @@ public struct AlertRaised: Sendable, Equatable {
     }
 }
 
-extension AlertRaised: EventKind {
+extension AlertRaised: InitDecodedEventKind {
     static let name = "AlertRaised"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     var domainEvent: DomainEvent { .alertRaised(self) }
     func occurredAt(now: Int64) -> Int64 { detectedAt }
 

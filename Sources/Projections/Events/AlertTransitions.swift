@@ -106,11 +106,8 @@ public struct RulesChanged: Sendable, Equatable {
     }
 }
 
-extension AlertAcknowledged: EventKind {
+extension AlertAcknowledged: InitDecodedEventKind {
     static let name = "AlertAcknowledged"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     var domainEvent: DomainEvent { .alertAcknowledged(self) }
     func occurredAt(now: Int64) -> Int64 { at }
 
@@ -125,11 +122,8 @@ extension AlertAcknowledged: EventKind {
     }
 }
 
-extension AlertResolved: EventKind {
+extension AlertResolved: InitDecodedEventKind {
     static let name = "AlertResolved"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     var domainEvent: DomainEvent { .alertResolved(self) }
     func occurredAt(now: Int64) -> Int64 { at }
 
@@ -147,11 +141,8 @@ extension AlertResolved: EventKind {
     }
 }
 
-extension RulesChanged: EventKind {
+extension RulesChanged: InitDecodedEventKind {
     static let name = "RulesChanged"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     var domainEvent: DomainEvent { .rulesChanged(self) }
 
     func exportFields() -> JSONObject { ["version": .int(version), "document": .string(document)] }

@@ -44,11 +44,8 @@ public struct BudgetSet: Sendable, Equatable {
     }
 }
 
-extension BudgetSet: EventKind {
+extension BudgetSet: InitDecodedEventKind {
     static let name = "BudgetSet"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     func violation() -> String? { Limits.budgetViolation(self)?.message }
     var domainEvent: DomainEvent { .budgetSet(self) }
 

@@ -28,11 +28,8 @@ public struct EvaluationPerformed: Sendable, Equatable {
     }
 }
 
-extension EvaluationPerformed: EventKind {
+extension EvaluationPerformed: InitDecodedEventKind {
     static let name = "EvaluationPerformed"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     var domainEvent: DomainEvent { .evaluationPerformed(self) }
     func occurredAt(now: Int64) -> Int64 { asOf }
 

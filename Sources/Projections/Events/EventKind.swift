@@ -51,6 +51,18 @@ extension EventKind {
     }
 }
 
+/// An event kind whose binary decoder is an initializer (every kind but `MetricRecorded`, which
+/// builds its value in place for speed).
+protocol InitDecodedEventKind: EventKind {
+    init(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError)
+}
+
+extension InitDecodedEventKind {
+    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
+        try Self(from: &r, version: version)
+    }
+}
+
 /// A field of an exported event's payload that cannot be read back.
 public struct EventFieldError: Error, Sendable, Equatable {
     /// The field's name (empty for the payload as a whole).

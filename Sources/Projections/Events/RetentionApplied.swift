@@ -64,11 +64,8 @@ public struct RetentionApplied: Sendable, Equatable {
     }
 }
 
-extension RetentionApplied: EventKind {
+extension RetentionApplied: InitDecodedEventKind {
     static let name = "RetentionApplied"
-    static func decode(from r: inout BinaryReader, version: UInt16) throws(EventDecodingError) -> Self {
-        try Self(from: &r, version: version)
-    }
     var domainEvent: DomainEvent { .retentionApplied(self) }
     func occurredAt(now: Int64) -> Int64 { asOf }
 
