@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,7 +47,10 @@ let package = Package(
             ]
         ),
         // JSON, UTC time and statistics: small tools with no knowledge of metrics.
-        .target(name: "Utilities"),
+        .target(
+            name: "Utilities",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         // The domain: events, their codec, the pure decisions, the projection and its queries.
         .target(name: "Projections", dependencies: ["Utilities"]),
         // The contract without an HTTP server: its read endpoints over a projection, query

@@ -96,7 +96,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(.bytesPerMetric, built.heapBytes / Fleet.metrics)
     }
 
-    func query(_ name: String, _ body: @escaping @Sendable (FleetProjection) throws -> JSONObject) {
+    func query<Answer>(_ name: String, _ body: @escaping @Sendable (FleetProjection) throws -> Answer) {
         Benchmark(name) { benchmark in
             let p = Fleet.built.projection
             for _ in benchmark.scaledIterations {
