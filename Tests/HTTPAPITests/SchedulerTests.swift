@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import Logging
 import Projections
+import TestSupport
 import Testing
 
 @testable import APIContract
@@ -224,6 +225,67 @@ extension EvaluationOrderTests {
             } else {
                 Issue.record("no outlier")
             }
+        }
+    }
+
+    @Test("an evaluation queued behind metric writes decides on them, and replay decides the same")
+    func evaluationSeesEarlierRequestsOfItsGroup() async throws {
+        try await H.withService("evaluation-group") { service, directory in
+            _ = try await service.appendAgent(id: nil, name: "coder", role: "developer")
+            func metric(minutesAgo: Int64, _ ms: Double) -> MetricRecorded {
+                MetricRecorded(
+                    agentID: 1, operationType: "work", timestamp: H.noon - minutesAgo * H.minute, executionTimeMs: ms,
+                    tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)
+            }
+            var ordinary: [MetricRecorded] = []
+            for i in 0..<30 { ordinary.append(metric(minutesAgo: Int64(90 + i * 60), 100 + Double(i % 7))) }
+            _ = try await service.appendMetrics(ordinary)
+
+            // Hold the writer inside a decision, so the next requests queue behind it together.
+            let entered = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            async let held: Void = service.write { _, _ in
+                entered.signal()
+                release.wait()
+                return ([], ())
+            }
+            await onOwnThread { entered.wait() }
+            // First in the queue: an extreme execution time 20 minutes ago. Second: the evaluation.
+            async let stored = service.appendMetrics([metric(minutesAgo: 20, 50_000)])
+            await service.writer.waitUntilQueued(atLeast: 1)
+            async let evaluated = service.evaluate(asOf: H.noon)
+            await service.writer.waitUntilQueued(atLeast: 2)
+            release.signal()
+            try await held
+            let outcomes = try await stored
+            let events = try await evaluated
+
+            // The evaluation saw the metric of the request queued before it.
+            guard case .created(let metricID)? = outcomes.first else {
+                Issue.record("the metric was not stored: \(outcomes)")
+                return
+            }
+            let raised = events.compactMap { event -> AlertRaised? in
+                if case .alertRaised(let e) = event { return e }
+                return nil
+            }
+            #expect(raised.map(\.rule) == [.outlier], "\(events)")
+            #expect(raised.first?.causeMetricID == metricID)
+
+            // Replay decides the same from the log: what-if with the rules in force changes nothing,
+            // and the live projection answers every audit path as one rebuilt from the log.
+            let log = try LogReplay.openReadOnly(directory)
+            defer { log.close() }
+            let report = try LogReplay.whatIf(log, options: .init(rules: .defaults, hourly: false))
+            #expect(report.recordedEvaluations == 1)
+            #expect(report.alertChanges.isEmpty, "\(report.table)")
+            var rebuilt = FleetProjection()
+            try LogReplay.fold(log, into: &rebuilt, through: log.head)
+            let live = service.read { $0 }
+            let paths = LogReplay.auditPaths([live, rebuilt], asOf: H.noon)
+            let differences = LogReplay.compare(
+                live, rebuilt, paths: paths, now: H.noon, leftName: "live", rightName: "rebuilt")
+            #expect(differences.isEmpty, "\(differences)")
         }
     }
 }
