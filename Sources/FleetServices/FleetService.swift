@@ -85,12 +85,15 @@ public final class FleetService: Sendable {
         log: EventLog, into projection: inout FleetProjection, from: UInt64 = 1, through: UInt64 = .max,
         policy: UnknownEventPolicy = .skip
     ) throws {
-        try log.forEach(from: max(from, projection.sequence + 1)) { record in
-            guard record.sequence <= through else { return }
-            try projection.apply(
-                type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
-                sequence: record.sequence,
-                policy: policy)
+        // One batch: the late metrics of a commit are merged into their agents' columns at once.
+        try projection.foldingBatch { (projection: inout FleetProjection) throws(any Error) in
+            try log.forEach(from: max(from, projection.sequence + 1)) { record in
+                guard record.sequence <= through else { return }
+                try projection.apply(
+                    type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
+                    sequence: record.sequence,
+                    policy: policy)
+            }
         }
     }
 

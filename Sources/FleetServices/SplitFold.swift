@@ -26,10 +26,12 @@ public enum SplitFold {
         guard parts > 1, through - first + 1 >= minimumEvents else {
             var whole = FleetProjection()
             swap(&whole, &projection)
-            try LogReplay.forEachRecord(log, from: first, through: through) { record in
-                try whole.apply(
-                    type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
-                    sequence: record.sequence)
+            try whole.foldingBatch { (whole: inout FleetProjection) throws(any Error) in
+                try LogReplay.forEachRecord(log, from: first, through: through) { record in
+                    try whole.apply(
+                        type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
+                        sequence: record.sequence)
+                }
             }
             swap(&whole, &projection)
             return
@@ -37,11 +39,13 @@ public enum SplitFold {
         var all = projection.split(into: parts)
         all.insert(FleetProjection(), at: 0)
         swap(&all[0], &projection)
+        for index in all.indices { all[index].deferLateMetrics() }
         try log.concurrentPasses(from: first, through: through, accumulators: &all) { projection, pass, record in
             projection.apply(
                 type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
                 sequence: record.sequence, part: FoldPart(index: pass, count: parts))
         }
+        for index in all.indices { all[index].mergeLateMetrics() }
         swap(&all[0], &projection)
         all.removeFirst()
         projection.join(&all)

@@ -62,10 +62,12 @@ extension LogReplay {
         }
         while next <= through {
             let end = min(through, next + batch - 1)
-            try forEachRecord(log, from: next, through: end) { record in
-                try projection.apply(
-                    type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
-                    sequence: record.sequence)
+            try projection.foldingBatch { (projection: inout FleetProjection) throws(any Error) in
+                try forEachRecord(log, from: next, through: end) { record in
+                    try projection.apply(
+                        type: record.type, schemaVersion: record.schemaVersion, payload: record.payload,
+                        sequence: record.sequence)
+                }
             }
             next = end + 1
             progress?(end)

@@ -57,6 +57,32 @@ public struct FleetProjection: Sendable {
         }
     }
 
+    /// Folds a batch of events (`body` applies them): the late metrics of the batch (those before
+    /// their agent's latest) are merged into their agents' columns once, at the end of the batch
+    /// (or at a retention marker), each agent's columns in one pass, instead of one insertion
+    /// each. The state after the batch is the state of folding its events one by one.
+    public mutating func foldingBatch<E: Error>(_ body: (inout FleetProjection) throws(E) -> Void) throws(E) {
+        let outer = metrics.deferringLateMetrics
+        metrics.deferringLateMetrics = true
+        defer {
+            if !outer {
+                metrics.mergeLateMetrics()
+                metrics.deferringLateMetrics = false
+            }
+        }
+        try body(&self)
+    }
+
+    /// Starts deferring late metrics as `foldingBatch` does, for a fold driven from outside (the
+    /// parts of a split fold); `mergeLateMetrics` must follow before the projection is read.
+    public mutating func deferLateMetrics() { metrics.deferringLateMetrics = true }
+
+    /// Merges the deferred late metrics and stops deferring.
+    public mutating func mergeLateMetrics() {
+        metrics.mergeLateMetrics()
+        metrics.deferringLateMetrics = false
+    }
+
     /// Counts an event that could not be decoded (when the caller chose to skip such events).
     public mutating func skip(sequence: UInt64) {
         skippedEvents += 1

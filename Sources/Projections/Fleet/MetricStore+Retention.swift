@@ -87,6 +87,7 @@ extension MetricStore {
     /// Folds a `RetentionApplied` marker: the archived metrics leave the raw columns, their
     /// hourly totals stay; rollups before the rollup cutoff go.
     mutating func apply(_ retention: RetentionApplied) {
+        mergeLateMetrics()
         let lastID = Int64(clamping: retention.throughSequence)
         var retired = 0
         series.updateAll { _, s in

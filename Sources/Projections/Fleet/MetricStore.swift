@@ -26,6 +26,17 @@ public struct AgentMetricSeries: Sendable {
     /// rollups, at hour resolution.
     public internal(set) var retiredBefore: Int64 = .min
 
+    /// Late metrics (before the last one in the columns) waiting to be merged into the columns,
+    /// while the store folds a batch (`MetricStore.deferringLateMetrics`); empty outside one.
+    var pendingLate: [LateMetric] = []
+
+    /// A late metric waiting for its merge.
+    struct LateMetric {
+        var id: Int64
+        var operation: Int32
+        var metric: StoredMetric
+    }
+
     public var count: Int { timestamps.count }
 
     init(agentID: Int64) {
@@ -43,9 +54,18 @@ public struct AgentMetricSeries: Sendable {
         }
     }
 
-    mutating func insert(id: Int64, operation: Int32, metric e: StoredMetric) {
+    /// Stores a metric: appended when it is the latest, else inserted in place, or (with
+    /// `deferLate`) kept for `mergeLate`, which inserts every late metric of a batch in one pass.
+    /// Returns whether it was deferred. The hourly rollup takes the metric at once, so rollups
+    /// always sum in log order.
+    mutating func insert(id: Int64, operation: Int32, metric e: StoredMetric, deferLate: Bool = false) -> Bool {
+        addToRollup(e)
         var index = timestamps.count
         if let last = timestamps.last, last > e.timestamp || (last == e.timestamp && ids[index - 1] > id) {
+            if deferLate {
+                pendingLate.append(LateMetric(id: id, operation: operation, metric: e))
+                return true
+            }
             index = lowerBound(e.timestamp)
             while index < timestamps.count && timestamps[index] == e.timestamp && ids[index] < id { index += 1 }
         }
@@ -68,12 +88,64 @@ public struct AgentMetricSeries: Sendable {
             qualities.insert(e.quality, at: index)
             costs.insert(e.costNanos, at: index)
         }
-        addToRollup(index)
+        return false
     }
 
-    /// Folds the metric at `index` into its hour's rollup.
-    mutating func addToRollup(_ index: Int) {
-        let hour = UTCTime.hourFloor(timestamps[index])
+    /// Inserts the deferred late metrics in one pass from the back: every column grows once, and
+    /// each stored metric after the earliest late one moves once (inserting them one at a time
+    /// moves everything after each of them). The result is the order of `insert`: (timestamp, id).
+    mutating func mergeLate() {
+        guard !pendingLate.isEmpty else { return }
+        var late = pendingLate
+        pendingLate = []
+        late.sort { ($0.metric.timestamp, $0.id) < ($1.metric.timestamp, $1.id) }
+        let oldCount = timestamps.count
+        let newCount = oldCount + late.count
+        func grow<T>(_ column: inout [T], _ filler: T) {
+            column.reserveCapacity(newCount)
+            column.append(contentsOf: repeatElement(filler, count: late.count))
+        }
+        grow(&timestamps, 0)
+        grow(&ids, 0)
+        grow(&operations, 0)
+        grow(&executionTimes, 0)
+        grow(&tokens, 0)
+        grow(&successes, false)
+        grow(&qualities, 0)
+        grow(&costs, 0)
+        var read = oldCount - 1  // the last stored metric not yet moved
+        var write = newCount - 1
+        var next = late.count - 1  // the last late metric not yet placed
+        while next >= 0 {
+            let l = late[next]
+            if read >= 0 && (timestamps[read], ids[read]) > (l.metric.timestamp, l.id) {
+                timestamps[write] = timestamps[read]
+                ids[write] = ids[read]
+                operations[write] = operations[read]
+                executionTimes[write] = executionTimes[read]
+                tokens[write] = tokens[read]
+                successes[write] = successes[read]
+                qualities[write] = qualities[read]
+                costs[write] = costs[read]
+                read -= 1
+            } else {
+                timestamps[write] = l.metric.timestamp
+                ids[write] = l.id
+                operations[write] = l.operation
+                executionTimes[write] = l.metric.executionTimeMs
+                tokens[write] = l.metric.tokensUsed
+                successes[write] = l.metric.success
+                qualities[write] = l.metric.quality
+                costs[write] = l.metric.costNanos
+                next -= 1
+            }
+            write -= 1
+        }
+    }
+
+    /// Folds a metric into its hour's rollup.
+    mutating func addToRollup(_ e: StoredMetric) {
+        let hour = UTCTime.hourFloor(e.timestamp)
         var h = hourStarts.count
         if let last = hourStarts.last, last >= hour {
             h = hourLowerBound(hour)
@@ -85,12 +157,9 @@ public struct AgentMetricSeries: Sendable {
             hourStarts.insert(hour, at: h)
             hourTotals.insert(OperationTotals(), at: h)
         }
-        // Read the values first: passing `self` while mutating `hourTotals` would copy the series.
-        let (success, executionTime, tokenCount, cost, quality) = (
-            successes[index], executionTimes[index], tokens[index], costs[index], qualities[index]
-        )
         hourTotals[h].add(
-            success: success, executionTime: executionTime, tokens: tokenCount, costNanos: cost, quality: quality)
+            success: e.success, executionTime: e.executionTimeMs, tokens: e.tokensUsed, costNanos: e.costNanos,
+            quality: e.quality)
     }
 
     /// First rollup index whose hour is ≥ `t`.
@@ -182,8 +251,21 @@ public struct MetricStore: Sendable {
     public internal(set) var count = 0
     /// Metrics before this instant were removed by retention (`Int64.min` when none were).
     public internal(set) var retainedFrom: Int64 = .min
+    /// While true (a batch of events is being folded), late metrics wait in their series and are
+    /// merged once at the end of the batch (`mergeLateMetrics`), each series in one pass.
+    var deferringLateMetrics = false
+    /// The agents with late metrics waiting.
+    var agentsWithLateMetrics: [Int64] = []
 
     public init() {}
+
+    /// Merges every waiting late metric into its series' columns.
+    mutating func mergeLateMetrics() {
+        for agentID in agentsWithLateMetrics {
+            _ = series.update(agentID) { $0.mergeLate() }
+        }
+        agentsWithLateMetrics = []
+    }
 
     /// The interned operation types, by index.
     public var operationNames: [String] { operationTable.names }
@@ -210,9 +292,12 @@ public struct MetricStore: Sendable {
 
     @inline(__always)
     private mutating func insert(id: Int64, agentID: Int64, operation: Int32, _ metric: StoredMetric) {
-        series.update(agentID, default: { AgentMetricSeries(agentID: agentID) }) {
-            $0.insert(id: id, operation: operation, metric: metric)
+        let deferLate = deferringLateMetrics
+        let deferred = series.update(agentID, default: { AgentMetricSeries(agentID: agentID) }) {
+            $0.insert(id: id, operation: operation, metric: metric, deferLate: deferLate)
+                && $0.pendingLate.count == 1
         }
+        if deferred { agentsWithLateMetrics.append(agentID) }
         count += 1
     }
 
