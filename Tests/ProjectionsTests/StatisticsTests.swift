@@ -198,6 +198,39 @@ struct DescriptiveStatisticsTests {
         }
     }
 
+    @Test("percentiles by selection equal the percentiles of the sorted sample, bit for bit", arguments: sampleCases)
+    func selectionMatchesNumPy(_ testCase: SampleCase) throws {
+        var values = testCase.values()
+        let selected = Statistics.percentiles(selecting: &values, percentileLevels)
+        for (level, (value, expected)) in zip(percentileLevels, zip(selected, testCase.percentiles)) {
+            #expect(value == expected, "percentile \(level)")
+        }
+    }
+
+    @Test("selection over random samples: sorted, reversed, many ties, all equal, every size up to 3,000")
+    func selectionMatchesSort() {
+        var rng = SplitMix64(state: 99)
+        let levels: [Double] = [0, 0.1, 1, 25, 33.3, 50, 75, 90, 95, 99, 99.9, 100, -1, 101]
+        for trial in 0..<400 {
+            let n = trial < 40 ? trial : Int.random(in: 1...3_000, using: &rng)
+            var values: [Double]
+            switch trial % 5 {
+            case 0: values = (0..<n).map { _ in Double.random(in: -1e6...1e6, using: &rng) }
+            case 1: values = (0..<n).map { _ in Double(Int.random(in: 0..<7, using: &rng)) }
+            case 2: values = (0..<n).map { Double($0) }
+            case 3: values = (0..<n).map { Double(n - $0) }
+            default: values = Array(repeating: 42.5, count: n)
+            }
+            let sorted = values.sorted()
+            let selected = Statistics.percentiles(selecting: &values, levels)
+            for (level, value) in zip(levels, selected) {
+                let expected = Statistics.percentile(sorted: sorted, level)
+                #expect(value?.bitPattern == expected?.bitPattern, "n = \(n), trial \(trial), level \(level)")
+            }
+            #expect(values.sorted() == sorted, "selection only reorders")
+        }
+    }
+
     @Test func emptyAndInvalidInputs() {
         #expect(Statistics.mean([]) == nil)
         #expect(Statistics.populationStandardDeviation([]) == nil)

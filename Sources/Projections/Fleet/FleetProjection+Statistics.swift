@@ -9,13 +9,14 @@ extension FleetProjection {
         _ metric: StatisticMetric, window: TimeWindow, agentID: Int64?, operation: String?
     ) -> PercentileSummary {
         var values = self.values(metric, in: window, agentID: agentID, operation: operation)
-        values.sort()
+        // Mean and deviation over the values in visit order (as the outliers read computes
+        // them); then only the order statistics the percentiles need, by selection.
+        let mean = Statistics.mean(values)
+        let deviation = Statistics.populationStandardDeviation(values)
+        let p = Statistics.percentiles(selecting: &values, [50, 75, 90, 95, 99])
         return PercentileSummary(
-            metric: metric, agentID: agentID, p50: Statistics.percentile(sorted: values, 50),
-            p75: Statistics.percentile(sorted: values, 75), p90: Statistics.percentile(sorted: values, 90),
-            p95: Statistics.percentile(sorted: values, 95), p99: Statistics.percentile(sorted: values, 99),
-            mean: Statistics.mean(values), median: Statistics.percentile(sorted: values, 50),
-            standardDeviation: Statistics.populationStandardDeviation(values), count: values.count)
+            metric: metric, agentID: agentID, p50: p[0], p75: p[1], p90: p[2], p95: p[3], p99: p[4], mean: mean,
+            median: p[0], standardDeviation: deviation, count: values.count)
     }
 
     /// One outlier: index into the population, z-score.

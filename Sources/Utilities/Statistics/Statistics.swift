@@ -69,6 +69,89 @@ public enum Statistics {
         return below + difference * fraction
     }
 
+    /// The `q`-th percentiles (type 7, as `percentile(sorted:_:)`) of an unsorted sample, each
+    /// bit-identical to `percentile(sorted:_:)` of the sorted sample: only the order statistics the
+    /// levels need are put in place, by selection (expected linear time) instead of a sort.
+    /// Reorders `values`. A level outside `0...100` or an empty sample gives nil.
+    public static func percentiles(selecting values: inout [Double], _ levels: [Double]) -> [Double?] {
+        let n = values.count
+        guard n > 0 else { return levels.map { _ in nil } }
+        var ranks: [Int] = []
+        for q in levels where q >= 0 && q <= 100 {
+            let position = Double(n - 1) * (q / 100)
+            if position >= Double(n - 1) {
+                ranks.append(n - 1)
+            } else {
+                let lower = Int(position.rounded(.down))
+                ranks.append(lower)
+                ranks.append(lower + 1)
+            }
+        }
+        ranks = Array(Set(ranks)).sorted()
+        // Deep enough for any sample whose pivots split it reasonably; past it, a sort.
+        var depth = 2
+        var size = n
+        while size > 1 {
+            depth += 2
+            size >>= 1
+        }
+        let limit = depth
+        values.withUnsafeMutableBufferPointer { buffer in
+            select(buffer, 0, n, ranks[...], limit)
+        }
+        return levels.map { q in
+            guard q >= 0, q <= 100 else { return nil }
+            let position = Double(n - 1) * (q / 100)
+            if position >= Double(n - 1) { return values[n - 1] }
+            let lowerPosition = position.rounded(.down)
+            let lower = Int(lowerPosition)
+            let fraction = position - lowerPosition
+            let below = values[lower]
+            let above = values[lower + 1]
+            let difference = above - below
+            if fraction >= 0.5 { return above - difference * (1 - fraction) }
+            return below + difference * fraction
+        }
+    }
+
+    /// Puts the value of every rank in `ranks` (ascending, all inside `lo..<hi`) where an ascending
+    /// sort of `a[lo..<hi]` would put it: three-way partitions around a median of three,
+    /// recursing only into parts that hold a wanted rank; a sort once `depth` runs out.
+    private static func select(
+        _ a: UnsafeMutableBufferPointer<Double>, _ lo: Int, _ hi: Int, _ ranks: ArraySlice<Int>, _ depth: Int
+    ) {
+        guard let first = ranks.first, let last = ranks.last else { return }
+        precondition(first >= lo && last < hi)
+        if hi - lo <= 32 || depth == 0 {
+            a[lo..<hi].sort()
+            return
+        }
+        let x = a[lo]
+        let y = a[lo + (hi - lo) / 2]
+        let z = a[hi - 1]
+        let pivot = max(min(x, y), min(max(x, y), z))
+        var lt = lo
+        var i = lo
+        var gt = hi
+        while i < gt {
+            let v = a[i]
+            if v < pivot {
+                a.swapAt(lt, i)
+                lt += 1
+                i += 1
+            } else if v > pivot {
+                gt -= 1
+                a.swapAt(i, gt)
+            } else {
+                i += 1
+            }
+        }
+        let below = ranks.prefix { $0 < lt }
+        let above = ranks.drop { $0 < gt }
+        select(a, lo, lt, below, depth - 1)
+        select(a, gt, hi, above, depth - 1)
+    }
+
     // MARK: - Regression
 
     /// Ordinary least-squares fit of `y` on `x`, reproducing `scipy.stats.linregress(x, y)` (two-sided test).

@@ -1,0 +1,110 @@
+import TestSupport
+import Testing
+import Utilities
+
+@testable import Projections
+
+/// The insights scan against the implementation it replaced (a dictionary update per metric),
+/// kept here as the reference: the answers must be identical, bit for bit.
+@Suite("Insights against the reference scan")
+struct InsightsReferenceTests {
+    typealias R = GeneratedFleet
+
+    @Test("random windows (and windows of millennia, the sparse path) answer as the reference scan")
+    func randomWindows() throws {
+        let (_, projection) = try R.generateLog()
+        var rng = SplitMix64(state: 11)
+        var windows = [
+            TimeWindow(start: R.start, end: R.end), TimeWindow(start: R.end, end: R.start),
+            TimeWindow(start: 0, end: R.end), TimeWindow(start: R.start - 40_000 * R.day, end: R.end + 40_000 * R.day),
+            // 3 operations × 2.8 million days: past the dense arrays' bound.
+            TimeWindow(start: R.start - 1_400_000 * R.day, end: R.end + 1_400_000 * R.day),
+        ]
+        for _ in 0..<300 {
+            let start = R.start + Int64.random(in: -3 * R.day...(42 * R.day), using: &rng)
+            windows.append(TimeWindow(start: start, end: start + Int64.random(in: 0...(20 * R.day), using: &rng)))
+        }
+        for window in windows {
+            let got = projection.insights(window: window)
+            let expected = Self.referenceInsights(projection, window: window)
+            #expect(got == expected, "window \(window)")
+        }
+    }
+
+    static func referenceInsights(_ p: FleetProjection, window: TimeWindow) -> PerformanceInsights {
+        struct Stat {
+            var sum = 0.0
+            var count = 0
+            var mean: Double { sum / Double(count) }
+        }
+        // One pass over the window, keyed by operation id: everything below is linear in the
+        // metrics of the window plus what it ranks (operation types × days), never their product.
+        // Per operation and day, the sums run in the order a filtered pass would visit them
+        // (agents ascending, then time), so the trend of each operation is bit-identical to
+        // `dailySeries(…, operation:)`.
+        var perOpAgent: [Int32: [Int64: Stat]] = [:]
+        var perOpDay: [Int32: [Int64: Stat]] = [:]
+        var perOpAll: [Int32: Stat] = [:]
+        var perHour: [Int: Stat] = [:]
+        var perAgent: [Int64: OperationTotals] = [:]
+        let originDay = UTCTime.dayIndex(window.start)
+        for id in p.metrics.series.keys.sorted() {
+            let s = p.metrics.series[id]!
+            for i in s.range(from: window.start, through: window.end) {
+                let op = s.operations[i]
+                let time = s.executionTimes[i]
+                perOpAgent[op, default: [:]][id, default: Stat()].sum += time
+                perOpAgent[op, default: [:]][id, default: Stat()].count += 1
+                let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
+                perOpDay[op, default: [:]][day, default: Stat()].sum += time
+                perOpDay[op, default: [:]][day, default: Stat()].count += 1
+                perOpAll[op, default: Stat()].sum += time
+                perOpAll[op, default: Stat()].count += 1
+                let hour = UTCTime.hourOfDay(s.timestamps[i])
+                perHour[hour, default: Stat()].sum += time
+                perHour[hour, default: Stat()].count += 1
+                perAgent[id, default: OperationTotals()].add(s, i)
+            }
+        }
+        let ops = perOpAgent.keys.map { (name: p.metrics.operationNames[Int($0)], id: $0) }.sorted { $0.name < $1.name }
+        var fastest: [PerformanceInsights.Fastest] = []
+        for (op, opID) in ops {
+            var best: (Double, Int64)?
+            for (id, stat) in perOpAgent[opID]!.sorted(by: { $0.key < $1.key })
+            where stat.count >= 3 && p.agents[id] != nil {
+                if best == nil || stat.mean < best!.0 { best = (stat.mean, id) }
+            }
+            if let best {
+                fastest.append(.init(operation: op, agentName: p.agentName(best.1), meanTimeMs: best.0))
+            }
+        }
+        var efficiency: [(Double, Int64)] = []
+        var quality: [(Double, Int64)] = []
+        for (id, acc) in perAgent where p.agents[id] != nil {
+            if acc.operations >= 1 { efficiency.append((Money.usd(acc.costNanos) / Double(acc.operations), id)) }
+            if let q = acc.meanQuality { quality.append((q, id)) }
+        }
+        efficiency.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        quality.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+        let hours = perHour.map { ($0.value.mean, $0.key, $0.value.count) }
+            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var degrading: [PerformanceInsights.Degrading] = []
+        for (op, opID) in ops {
+            let byDay = perOpDay[opID]!
+            let days = byDay.keys.sorted()
+            let all = perOpAll[opID]!
+            let fit = TrendFit.fit(
+                days: days, means: days.map { byDay[$0]!.mean }, allValuesMean: all.count == 0 ? nil : all.mean,
+                metric: .executionTime)
+            if fit.label == .degrading {
+                degrading.append(.init(operation: op, slope: fit.slope))
+            }
+        }
+        return PerformanceInsights(
+            fastest: fastest,
+            mostCostEfficient: efficiency.prefix(5).map { .init(agentName: p.agentName($0.1), value: $0.0) },
+            highestQuality: quality.prefix(5).map { .init(agentName: p.agentName($0.1), value: $0.0) },
+            peakHours: hours.prefix(5).map { .init(hour: $0.1, meanTimeMs: $0.0, operations: $0.2) },
+            degrading: degrading)
+    }
+}
