@@ -121,4 +121,54 @@ let benchmarks: @Sendable () -> Void = {
     query("Scale.Percentiles.agent.30d") { p in
         p.percentiles(.executionTime, window: Fleet.window30, agentID: 7, operation: nil)
     }
+
+    // The reads that scan the window's raw values (issue #16): whole fleet, 30 days (3.3 million
+    // metrics), and the recommendations over every budget.
+    query("Scale.Percentiles.fleet.30d") { p in
+        p.percentiles(.executionTime, window: Fleet.window30, agentID: nil, operation: nil)
+    }
+    query("Scale.Outliers.fleet.30d") { p in
+        p.outliers(.executionTime, window: Fleet.window30, agentID: nil, operation: nil, zThreshold: 3, limit: 100)
+    }
+    query("Scale.Insights.30d") { p in p.insights(window: Fleet.window30) }
+    query("Scale.Recommendations") { p in p.costRecommendations(asOf: Fleet.asOf) }
+
+    // Late metrics: one iteration folds a batch of 1,000 metrics spread over the 90 days (10 per
+    // agent) into the 10-million-metric projection, as one group commit does: merged into each
+    // agent's columns once. The projection grows by 1,000 metrics an iteration.
+    Benchmark(
+        "Scale.LateBatch.1000",
+        configuration: .init(metrics: [.wallClock, .throughput], warmupIterations: 1, maxIterations: 50)
+    ) { benchmark in
+        var p = Fleet.built.projection  // its columns are copied by the first append of each agent, below
+        for agent in 1...Fleet.agents {
+            p.apply(
+                .metricRecorded(
+                    MetricRecorded(
+                        agentID: agent, operationType: "triage", timestamp: Fleet.asOf - 1, executionTimeMs: 1,
+                        tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)),
+                sequence: p.sequence + 1)
+        }
+        var state: UInt64 = 42
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            p.foldingBatch { (p: inout FleetProjection) in
+                for i in 0..<1_000 {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    let late = Fleet.start + Int64((state >> 20) % UInt64(89 * Fleet.day))
+                    p.apply(
+                        .metricRecorded(
+                            MetricRecorded(
+                                agentID: Int64(i % Int(Fleet.agents)) + 1, operationType: "triage", timestamp: late,
+                                executionTimeMs: 10, tokensUsed: 10, success: true, qualityScore: nil,
+                                costNanos: 10)),
+                        sequence: p.sequence + 1)
+                }
+            }
+        }
+        benchmark.stopMeasurement()
+        blackHole(p.metrics.count)
+    } setup: {
+        _ = Fleet.built
+    }
 }
