@@ -4,9 +4,9 @@ import Utilities
 
 @testable import Projections
 
-/// The insights scan against the implementation it replaced (a dictionary update per metric),
-/// kept here as the reference: the answers must be identical, bit for bit.
-@Suite("Insights against the reference scan")
+/// The insights and trend scans against the implementations they replaced (a dictionary update
+/// per metric), kept here as the reference: the answers must be identical, bit for bit.
+@Suite("Insights and trends against the reference scans")
 struct InsightsReferenceTests {
     typealias R = GeneratedFleet
 
@@ -29,6 +29,54 @@ struct InsightsReferenceTests {
             let expected = Self.referenceInsights(projection, window: window)
             #expect(got == expected, "window \(window)")
         }
+    }
+
+    @Test("the daily series of every trend metric, for the fleet and one agent, equals the reference")
+    func dailySeries() throws {
+        let (_, projection) = try R.generateLog()
+        var rng = SplitMix64(state: 12)
+        for trial in 0..<200 {
+            let start = R.start + Int64.random(in: -3 * R.day...(42 * R.day), using: &rng)
+            var window = TimeWindow(start: start, end: start + Int64.random(in: 0...(30 * R.day), using: &rng))
+            // More than 65,536 days: the sparse path.
+            if trial < 8 { window = TimeWindow(start: R.start - 70_000 * R.day, end: R.end) }
+            let metric = TrendMetric.allCases[trial % TrendMetric.allCases.count]
+            let agent: Int64? = trial % 3 == 0 ? Int64(1 + trial % 6) : nil
+            let got = projection.dailySeries(
+                metric, window: window, agentID: agent, operation: nil, origin: window.start)
+            let expected = Self.referenceDailySeries(projection, metric, window: window, agentID: agent)
+            #expect(got.days == expected.days, "window \(window)")
+            #expect(got.means.map(\.bitPattern) == expected.means.map(\.bitPattern), "window \(window)")
+            #expect(got.overall?.bitPattern == expected.overall?.bitPattern)
+        }
+    }
+
+    /// The daily series as it was computed before: a dictionary update per metric.
+    static func referenceDailySeries(_ p: FleetProjection, _ metric: TrendMetric, window: TimeWindow, agentID: Int64?)
+        -> (days: [Int64], means: [Double], overall: Double?)
+    {
+        var sums: [Int64: (Double, Int)] = [:]
+        var total = 0.0
+        var count = 0
+        let originDay = UTCTime.dayIndex(window.start)
+        p.forEachMetric(in: window, agents: agentID.map { [$0] }, operation: nil) { s, i in
+            let y: Double
+            switch metric {
+            case .executionTime: y = s.executionTimes[i]
+            case .cost: y = Money.usd(s.costs[i])
+            case .successRate: y = s.successes[i] ? 100 : 0
+            case .qualityScore:
+                y = s.qualities[i]
+                if y.isNaN { return }
+            }
+            let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
+            sums[day, default: (0, 0)].0 += y
+            sums[day, default: (0, 0)].1 += 1
+            total += y
+            count += 1
+        }
+        let days = sums.keys.sorted()
+        return (days, days.map { sums[$0]!.0 / Double(sums[$0]!.1) }, count == 0 ? nil : total / Double(count))
     }
 
     static func referenceInsights(_ p: FleetProjection, window: TimeWindow) -> PerformanceInsights {

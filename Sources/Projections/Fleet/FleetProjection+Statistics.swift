@@ -67,14 +67,19 @@ extension FleetProjection {
 
     // MARK: §3 Trends
 
-    /// The daily series of a trend metric: x = whole days since the day of `origin`.
+    /// The daily series of a trend metric: x = whole days since the day of `origin`. Sums per day
+    /// in visit order (agents ascending, then time), in a flat array by day when the window's days
+    /// are few (always, for the trends read's lookback of at most 365 days), else by dictionary.
     func dailySeries(
         _ metric: TrendMetric, window: TimeWindow, agentID: Int64?, operation: String?, origin: Int64
     ) -> (days: [Int64], means: [Double], overall: Double?) {
-        var sums: [Int64: (Double, Int)] = [:]
+        let originDay = UTCTime.dayIndex(origin)
+        let lastDay = window.end >= window.start ? UTCTime.dayIndex(window.end) - originDay : -1
+        let dense = lastDay >= 0 && UTCTime.dayIndex(window.start) >= originDay && lastDay < 1 << 16
+        var denseSums = [(sum: Double, count: Int)](repeating: (0, 0), count: dense ? Int(lastDay) + 1 : 0)
+        var sparseSums: [Int64: (Double, Int)] = [:]
         var total = 0.0
         var count = 0
-        let originDay = UTCTime.dayIndex(origin)
         forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
             let y: Double
             switch metric {
@@ -86,13 +91,25 @@ extension FleetProjection {
                 if y.isNaN { return }
             }
             let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
-            sums[day, default: (0, 0)].0 += y
-            sums[day, default: (0, 0)].1 += 1
+            if dense {
+                denseSums[Int(day)].sum += y
+                denseSums[Int(day)].count += 1
+            } else {
+                sparseSums[day, default: (0, 0)].0 += y
+                sparseSums[day, default: (0, 0)].1 += 1
+            }
             total += y
             count += 1
         }
-        let days = sums.keys.sorted()
-        return (days, days.map { sums[$0]!.0 / Double(sums[$0]!.1) }, count == 0 ? nil : total / Double(count))
+        let overall = count == 0 ? nil : total / Double(count)
+        if dense {
+            let present = denseSums.indices.filter { denseSums[$0].count > 0 }
+            return (
+                present.map { Int64($0) }, present.map { denseSums[$0].sum / Double(denseSums[$0].count) }, overall
+            )
+        }
+        let days = sparseSums.keys.sorted()
+        return (days, days.map { sparseSums[$0]!.0 / Double(sparseSums[$0]!.1) }, overall)
     }
 
     /// The trend of a metric over `[asOf − lookback days, asOf]`.
