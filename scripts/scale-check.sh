@@ -5,11 +5,12 @@
 # Details in scripts/scale_check.py. Not part of CI (it measures; it asserts nothing).
 #
 # Usage: scripts/scale-check.sh [N]        (default 1,000,000)
-# Env:   BIN (default .build/release/metrics-service)
+# Env:   BIN (default .build/release/metrics-service); EXPORT=path reuses (or writes and keeps) the
+#        generated export, to measure two builds on the same data
 set -euo pipefail
 bin=${BIN:-}
 if [ -n "$bin" ] && [ "${bin#/}" = "$bin" ]; then bin=$PWD/$bin; fi
 cd "$(dirname "$0")/.."
 bin=${bin:-$PWD/.build/release/metrics-service}
 [ -x "$bin" ] || { echo "no executable at $bin (swift build -c release, or set BIN)" >&2; exit 2; }
-exec python3 scripts/scale_check.py --bin "$bin" --metrics "${1:-1000000}"
+exec python3 scripts/scale_check.py --bin "$bin" --metrics "${1:-1000000}" ${EXPORT:+--export "$EXPORT"}

@@ -132,18 +132,30 @@ def main():
     parser.add_argument("--metrics", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--export", help="the generated export: reused when it exists, else written and kept "
+                        "(to measure two builds on the same data)")
     args = parser.parse_args()
     binary = os.path.abspath(args.bin)
     work = tempfile.mkdtemp(prefix="scale-check-")
     rows = []
     server = None
     try:
-        now_us = int(time.time() * 1e6)
-        end_us = now_us - 60_000_000  # the generated history ends a minute ago
-        export = os.path.join(work, "log.jsonl")
-        t0 = time.monotonic()
-        head = generate(export, args.metrics, end_us, args.seed)
-        print(f"generated {head:,} events in {time.monotonic() - t0:.1f} s", file=sys.stderr)
+        export = args.export or os.path.join(work, "log.jsonl")
+        if args.export and os.path.exists(args.export):
+            # The history ends where the reused export ends (its last line's timestamp).
+            with open(export, "rb") as f:
+                f.seek(max(0, os.path.getsize(export) - 4096))
+                last = json.loads(f.read().splitlines()[-1])
+            head = last["sequence"]
+            end_us = int(datetime.strptime(last["payload"]["timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ")
+                         .replace(tzinfo=timezone.utc).timestamp() * 1e6)
+            if head != args.metrics + 2 * AGENTS:
+                raise SystemExit(f"{export} holds {head:,} events, not the {args.metrics + 2 * AGENTS:,} asked for")
+        else:
+            end_us = int(time.time() * 1e6) - 60_000_000  # the generated history ends a minute ago
+            t0 = time.monotonic()
+            head = generate(export, args.metrics, end_us, args.seed)
+            print(f"generated {head:,} events in {time.monotonic() - t0:.1f} s", file=sys.stderr)
 
         data_dir = os.path.join(work, "data")
         t0 = time.monotonic()
@@ -151,7 +163,8 @@ def main():
                        stdout=subprocess.DEVNULL)
         seconds = time.monotonic() - t0
         rows.append(("replay import", f"{seconds:.2f} s", f"{head / seconds:,.0f} events/s"))
-        os.remove(export)
+        if not args.export:
+            os.remove(export)
 
         port = free_port()
         t0 = time.monotonic()
