@@ -100,9 +100,9 @@ public struct AgentMetricSeries: Sendable {
         pendingLate = []
         late.sort { ($0.metric.timestamp, $0.id) < ($1.metric.timestamp, $1.id) }
         let oldCount = timestamps.count
-        let newCount = oldCount + late.count
+        // Grown by appending, so the columns keep their geometric growth: a `reserveCapacity` to the
+        // exact count here reallocated (and copied) every column on every batch.
         func grow<T>(_ column: inout [T], _ filler: T) {
-            column.reserveCapacity(newCount)
             column.append(contentsOf: repeatElement(filler, count: late.count))
         }
         grow(&timestamps, 0)
@@ -113,33 +113,52 @@ public struct AgentMetricSeries: Sendable {
         grow(&successes, false)
         grow(&qualities, 0)
         grow(&costs, 0)
-        var read = oldCount - 1  // the last stored metric not yet moved
-        var write = newCount - 1
-        var next = late.count - 1  // the last late metric not yet placed
-        while next >= 0 {
-            let l = late[next]
-            if read >= 0 && (timestamps[read], ids[read]) > (l.metric.timestamp, l.id) {
-                timestamps[write] = timestamps[read]
-                ids[write] = ids[read]
-                operations[write] = operations[read]
-                executionTimes[write] = executionTimes[read]
-                tokens[write] = tokens[read]
-                successes[write] = successes[read]
-                qualities[write] = qualities[read]
-                costs[write] = costs[read]
-                read -= 1
-            } else {
-                timestamps[write] = l.metric.timestamp
-                ids[write] = l.id
-                operations[write] = l.operation
-                executionTimes[write] = l.metric.executionTimeMs
-                tokens[write] = l.metric.tokensUsed
-                successes[write] = l.metric.success
-                qualities[write] = l.metric.quality
-                costs[write] = l.metric.costNanos
-                next -= 1
+        // Where each late metric goes among the stored ones (ascending, as the late ones are).
+        let positions = late.map { l -> Int in
+            var lo = 0
+            var hi = oldCount
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if (timestamps[mid], ids[mid]) < (l.metric.timestamp, l.id) { lo = mid + 1 } else { hi = mid }
             }
-            write -= 1
+            return lo
+        }
+        // From the back: the stored metrics after the j-th late one move right by j + 1, a block
+        // copy per column, then the late one takes its place.
+        var end = oldCount
+        for j in stride(from: late.count - 1, through: 0, by: -1) {
+            let start = positions[j]
+            Self.shift(&timestamps, start, end, by: j + 1)
+            Self.shift(&ids, start, end, by: j + 1)
+            Self.shift(&operations, start, end, by: j + 1)
+            Self.shift(&executionTimes, start, end, by: j + 1)
+            Self.shift(&tokens, start, end, by: j + 1)
+            Self.shift(&successes, start, end, by: j + 1)
+            Self.shift(&qualities, start, end, by: j + 1)
+            Self.shift(&costs, start, end, by: j + 1)
+            let l = late[j]
+            let at = start + j
+            timestamps[at] = l.metric.timestamp
+            ids[at] = l.id
+            operations[at] = l.operation
+            executionTimes[at] = l.metric.executionTimeMs
+            tokens[at] = l.metric.tokensUsed
+            successes[at] = l.metric.success
+            qualities[at] = l.metric.quality
+            costs[at] = l.metric.costNanos
+            end = start
+        }
+    }
+
+    /// Moves `column[start..<end]` right by `offset` (the destination may overlap the source).
+    /// The columns hold plain values (integers, doubles, booleans), so a byte copy moves them.
+    private static func shift<T>(_ column: inout [T], _ start: Int, _ end: Int, by offset: Int) {
+        guard end > start else { return }
+        column.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let stride = MemoryLayout<T>.stride
+            (base + (start + offset) * stride).copyMemory(
+                from: base + start * stride, byteCount: (end - start) * stride)
         }
     }
 
