@@ -207,14 +207,20 @@ struct DescriptiveStatisticsTests {
         }
     }
 
-    @Test("selection over random samples: sorted, reversed, many ties, all equal, every size up to 3,000")
+    @Test(
+        "selection over random samples: sorted, reversed, many ties, all equal, every size up to 3,000, and samples of up to 60,000 (the histogram path)"
+    )
     func selectionMatchesSort() {
         var rng = SplitMix64(state: 99)
         let levels: [Double] = [0, 0.1, 1, 25, 33.3, 50, 75, 90, 95, 99, 99.9, 100, -1, 101]
         for trial in 0..<400 {
-            let n = trial < 40 ? trial : Int.random(in: 1...3_000, using: &rng)
+            let n =
+                trial < 40
+                ? trial
+                : trial % 4 == 0 ? Int.random(in: 4_097...60_000, using: &rng) : Int.random(in: 1...3_000, using: &rng)
             var values: [Double]
             switch trial % 5 {
+            case 0 where trial % 8 == 0: values = (0..<n).map { _ in Double.random(in: 1e-300...1e300, using: &rng) }
             case 0: values = (0..<n).map { _ in Double.random(in: -1e6...1e6, using: &rng) }
             case 1: values = (0..<n).map { _ in Double(Int.random(in: 0..<7, using: &rng)) }
             case 2: values = (0..<n).map { Double($0) }

@@ -70,48 +70,95 @@ public enum Statistics {
     }
 
     /// The `q`-th percentiles (type 7, as `percentile(sorted:_:)`) of an unsorted sample, each
-    /// bit-identical to `percentile(sorted:_:)` of the sorted sample: only the order statistics the
-    /// levels need are put in place, by selection (expected linear time) instead of a sort.
-    /// Reorders `values`. A level outside `0...100` or an empty sample gives nil.
+    /// bit-identical to `percentile(sorted:_:)` of the sorted sample. Only the order statistics the
+    /// levels need are found: a histogram of the values' top 16 bits (in an order-preserving
+    /// encoding of the doubles) says which bucket holds each wanted rank, a second pass gathers
+    /// those buckets, and a selection inside each finds the values; two passes over the sample
+    /// instead of a sort. `values` is left as it was (the parameter is `inout` only so large
+    /// samples are not copied). A level outside `0...100` or an empty sample gives nil.
     public static func percentiles(selecting values: inout [Double], _ levels: [Double]) -> [Double?] {
         let n = values.count
         guard n > 0 else { return levels.map { _ in nil } }
-        var ranks: [Int] = []
+        var wanted: [Int] = []
         for q in levels where q >= 0 && q <= 100 {
             let position = Double(n - 1) * (q / 100)
             if position >= Double(n - 1) {
-                ranks.append(n - 1)
+                wanted.append(n - 1)
             } else {
                 let lower = Int(position.rounded(.down))
-                ranks.append(lower)
-                ranks.append(lower + 1)
+                wanted.append(lower)
+                wanted.append(lower + 1)
             }
         }
-        ranks = Array(Set(ranks)).sorted()
-        // Deep enough for any sample whose pivots split it reasonably; past it, a sort.
-        var depth = 2
-        var size = n
-        while size > 1 {
-            depth += 2
-            size >>= 1
-        }
-        let limit = depth
-        values.withUnsafeMutableBufferPointer { buffer in
-            select(buffer, 0, n, ranks[...], limit)
-        }
+        wanted = Array(Set(wanted)).sorted()
+        let rankValues = orderStatistics(values, ranks: wanted)
+        let at = Dictionary(uniqueKeysWithValues: zip(wanted, rankValues))
         return levels.map { q in
             guard q >= 0, q <= 100 else { return nil }
             let position = Double(n - 1) * (q / 100)
-            if position >= Double(n - 1) { return values[n - 1] }
+            if position >= Double(n - 1) { return at[n - 1]! }
             let lowerPosition = position.rounded(.down)
             let lower = Int(lowerPosition)
             let fraction = position - lowerPosition
-            let below = values[lower]
-            let above = values[lower + 1]
+            let below = at[lower]!
+            let above = at[lower + 1]!
             let difference = above - below
             if fraction >= 0.5 { return above - difference * (1 - fraction) }
             return below + difference * fraction
         }
+    }
+
+    /// The values an ascending sort of `values` (no NaN) puts at `ranks` (ascending, distinct).
+    static func orderStatistics(_ values: [Double], ranks: [Int]) -> [Double] {
+        // An order-preserving unsigned encoding of a double: negative ones have every bit flipped,
+        // the others only the sign bit.
+        @inline(__always) func bucket(_ x: Double) -> Int {
+            let bits = x.bitPattern
+            return Int(truncatingIfNeeded: (bits >> 63 == 1 ? ~bits : bits | (1 << 63)) >> 48)
+        }
+        if values.count <= 4_096 {
+            var copy = values
+            copy.withUnsafeMutableBufferPointer { select($0, 0, $0.count, ranks[...], 2 * 64) }
+            return ranks.map { copy[$0] }
+        }
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        values.withUnsafeBufferPointer { buffer in
+            for x in buffer { counts[bucket(x)] += 1 }
+        }
+        // The bucket of each rank, and the rank inside it.
+        var slotOfBucket = [Int32](repeating: -1, count: 1 << 16)
+        var buckets: [(bucket: Int, first: Int)] = []
+        var placed: [(slot: Int, inside: Int)] = []
+        var next = 0
+        var before = 0
+        for b in 0..<(1 << 16) where counts[b] > 0 {
+            while next < ranks.count && ranks[next] < before + counts[b] {
+                if slotOfBucket[b] < 0 {
+                    slotOfBucket[b] = Int32(buckets.count)
+                    buckets.append((b, before))
+                }
+                placed.append((Int(slotOfBucket[b]), ranks[next] - before))
+                next += 1
+            }
+            before += counts[b]
+            if next == ranks.count { break }
+        }
+        var members = buckets.map { entry -> [Double] in
+            var array: [Double] = []
+            array.reserveCapacity(counts[entry.bucket])
+            return array
+        }
+        values.withUnsafeBufferPointer { buffer in
+            for x in buffer {
+                let slot = slotOfBucket[bucket(x)]
+                if slot >= 0 { members[Int(slot)].append(x) }
+            }
+        }
+        for slot in members.indices {
+            let inside = Array(Set(placed.filter { $0.slot == slot }.map(\.inside))).sorted()
+            members[slot].withUnsafeMutableBufferPointer { select($0, 0, $0.count, inside[...], 2 * 64) }
+        }
+        return placed.map { members[$0.slot][$0.inside] }
     }
 
     /// Puts the value of every rank in `ranks` (ascending, all inside `lo..<hi`) where an ascending
