@@ -51,6 +51,24 @@ struct InsightsReferenceTests {
         }
     }
 
+    @Test("the values of every statistic metric, copied as column slices, equal the metric-by-metric visit")
+    func statisticValues() throws {
+        let (_, projection) = try R.generateLog()
+        var rng = SplitMix64(state: 13)
+        for trial in 0..<200 {
+            let start = R.start + Int64.random(in: -3 * R.day...(42 * R.day), using: &rng)
+            let window = TimeWindow(start: start, end: start + Int64.random(in: 0...(30 * R.day), using: &rng))
+            let metric = StatisticMetric.allCases[trial % StatisticMetric.allCases.count]
+            let agent: Int64? = trial % 3 == 0 ? Int64(1 + trial % 7) : nil
+            var expected: [Double] = []
+            projection.forEachMetric(in: window, agents: agent.map { [$0] } ?? nil, operation: nil) { s, i in
+                if let v = s.value(metric, at: i) { expected.append(v) }
+            }
+            let got = projection.values(metric, in: window, agentID: agent, operation: nil)
+            #expect(got.map(\.bitPattern) == expected.map(\.bitPattern), "\(metric) \(window)")
+        }
+    }
+
     /// The daily series as it was computed before: a dictionary update per metric.
     static func referenceDailySeries(_ p: FleetProjection, _ metric: TrendMetric, window: TimeWindow, agentID: Int64?)
         -> (days: [Int64], means: [Double], overall: Double?)

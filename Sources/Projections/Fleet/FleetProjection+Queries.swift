@@ -32,9 +32,26 @@ extension FleetProjection {
 
     /// The values of a statistic metric (quality: scored only) in the window, in visit order.
     func values(_ metric: StatisticMetric, in window: TimeWindow, agentID: Int64?, operation: String?) -> [Double] {
+        guard operation == nil else {
+            var values: [Double] = []
+            forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
+                if let v = s.value(metric, at: i) { values.append(v) }
+            }
+            return values
+        }
+        // Without an operation filter, each agent's part of the window is a slice of its column:
+        // copied in one go (the order and values of the visit above).
         var values: [Double] = []
-        forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
-            if let v = s.value(metric, at: i) { values.append(v) }
+        for id in agentID.map({ [$0] }) ?? metrics.series.keys.sorted() {
+            guard let s = metrics.series[id] else { continue }
+            let range = s.range(from: window.start, through: window.end)
+            guard !range.isEmpty else { continue }
+            switch metric {
+            case .executionTime: values.append(contentsOf: s.executionTimes[range])
+            case .qualityScore: values.append(contentsOf: s.qualities[range].lazy.filter { !$0.isNaN })
+            case .tokens: values.append(contentsOf: s.tokens[range].lazy.map { Double($0) })
+            case .cost: values.append(contentsOf: s.costs[range].lazy.map { Money.usd($0) })
+            }
         }
         return values
     }
