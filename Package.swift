@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "metrics-service", targets: ["MetricsService"]),
+        .executable(name: "metrics-replay", targets: ["MetricsReplay"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "Utilities", targets: ["Utilities"]),
         .library(name: "Projections", targets: ["Projections"]),
@@ -128,6 +129,14 @@ let package = Package(
                 "EventLog",
                 "Projections",
                 "Utilities",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The log tools alone (`replay …`, `seed-demo`): a binary without the HTTP server.
+        .executableTarget(
+            name: "MetricsReplay",
+            dependencies: [
+                "FleetCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

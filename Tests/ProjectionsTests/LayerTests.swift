@@ -72,7 +72,7 @@ struct LayerTests {
 
     @Test(
         "the contract, the services (replay, what-if, retention, scheduler, notifications) and the command-line tools have no HTTP server",
-        arguments: ["APIContract", "FleetServices", "FleetCommands"])
+        arguments: ["APIContract", "FleetServices", "FleetCommands", "MetricsReplay"])
     func noHTTPServerBelowTheHTTPLayer(target: String) throws {
         let imports = try Self.imports(of: target)
         #expect(!imports.isEmpty, "no sources found under \(Self.root.path)/Sources/\(target)")
