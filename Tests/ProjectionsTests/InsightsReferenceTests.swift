@@ -69,6 +69,41 @@ struct InsightsReferenceTests {
         }
     }
 
+    @Test("outliers of every statistic metric, fleet and agent, equal the metric-by-metric visit")
+    func outliers() throws {
+        let (_, projection) = try R.generateLog()
+        var rng = SplitMix64(state: 14)
+        for trial in 0..<120 {
+            let start = R.start + Int64.random(in: -3 * R.day...(42 * R.day), using: &rng)
+            let window = TimeWindow(start: start, end: start + Int64.random(in: 0...(30 * R.day), using: &rng))
+            let metric = StatisticMetric.allCases[trial % StatisticMetric.allCases.count]
+            let agent: Int64? = trial % 3 == 0 ? Int64(1 + trial % 6) : nil
+            let z = [1.0, 1.5, 2.0, 3.0][trial % 4]
+            let got = projection.findOutliers(metric, window: window, agentID: agent, operation: nil, zThreshold: z)
+            // The reference: every value through `forEachMetric`, as before.
+            let values = projection.values(metric, in: window, agentID: agent, operation: nil)
+            var expected: [FleetProjection.Outlier] = []
+            if values.count >= 3, let mean = Statistics.mean(values),
+                let std = Statistics.populationStandardDeviation(values), std > 0,
+                !values.allSatisfy({ $0 == values[0] })
+            {
+                projection.forEachMetric(in: window, agents: agent.map { [$0] } ?? nil, operation: nil) { s, i in
+                    guard let v = s.value(metric, at: i) else { return }
+                    let zScore = (v - mean) / std
+                    if abs(zScore) > z {
+                        expected.append(
+                            FleetProjection.Outlier(
+                                id: s.ids[i], agentID: s.agentID, value: v, z: zScore, mean: mean,
+                                timestamp: s.timestamps[i],
+                                operation: projection.metrics.operationNames[Int(s.operations[i])]))
+                    }
+                }
+                expected.sort { abs($0.z) != abs($1.z) ? abs($0.z) > abs($1.z) : $0.id < $1.id }
+            }
+            #expect(got == expected, "\(metric) \(window) z \(z)")
+        }
+    }
+
     /// The daily series as it was computed before: a dictionary update per metric.
     static func referenceDailySeries(_ p: FleetProjection, _ metric: TrendMetric, window: TimeWindow, agentID: Int64?)
         -> (days: [Int64], means: [Double], overall: Double?)

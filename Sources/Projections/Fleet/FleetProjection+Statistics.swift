@@ -40,14 +40,30 @@ extension FleetProjection {
             let std = Statistics.populationStandardDeviation(values), std > 0, !values.allSatisfy({ $0 == values[0] })
         else { return [] }
         var out: [Outlier] = []
-        forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
-            guard let v = s.value(metric, at: i) else { return }
+        func check(_ s: AgentMetricSeries, _ i: Int, _ v: Double) {
             let z = (v - mean) / std
             if abs(z) > zThreshold {
                 out.append(
                     Outlier(
                         id: s.ids[i], agentID: s.agentID, value: v, z: z, mean: mean,
                         timestamp: s.timestamps[i], operation: metrics.operationNames[Int(s.operations[i])]))
+            }
+        }
+        if operation != nil {
+            forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
+                if let v = s.value(metric, at: i) { check(s, i, v) }
+            }
+        } else {
+            // The same visit (agents ascending, then time), one loop per metric's column.
+            for id in agentID.map({ [$0] }) ?? metrics.series.keys.sorted() {
+                guard let s = metrics.series[id] else { continue }
+                let range = s.range(from: window.start, through: window.end)
+                switch metric {
+                case .executionTime: for i in range { check(s, i, s.executionTimes[i]) }
+                case .qualityScore: for i in range where !s.qualities[i].isNaN { check(s, i, s.qualities[i]) }
+                case .tokens: for i in range { check(s, i, Double(s.tokens[i])) }
+                case .cost: for i in range { check(s, i, Money.usd(s.costs[i])) }
+                }
             }
         }
         out.sort { abs($0.z) != abs($1.z) ? abs($0.z) > abs($1.z) : $0.id < $1.id }
