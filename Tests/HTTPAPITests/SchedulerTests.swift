@@ -177,20 +177,22 @@ struct EvaluationOrderTests {
 }
 
 extension EvaluationOrderTests {
+    /// A metric of agent 1 `minutesAgo` before noon taking `ms`.
+    static func metric(minutesAgo: Int64, _ ms: Double) -> MetricRecorded {
+        MetricRecorded(
+            agentID: 1, operationType: "work", timestamp: H.noon - minutesAgo * H.minute, executionTimeMs: ms,
+            tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)
+    }
+
     @Test("every evaluation is recorded, a silent one too; what-if evaluates at the recorded instants, none inferred")
     func silentEvaluationsAreRecorded() async throws {
         try await H.withService("evaluation-recorded") { service, directory in
             _ = try await service.appendAgent(id: nil, name: "coder", role: "developer")
             // Ordinary times, and one moderately slow operation in the last hour: z ≈ 2.35, below
             // the default threshold of 3, above 2.
-            func metric(minutesAgo: Int64, _ ms: Double) -> MetricRecorded {
-                MetricRecorded(
-                    agentID: 1, operationType: "work", timestamp: H.noon - minutesAgo * H.minute, executionTimeMs: ms,
-                    tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)
-            }
             var metrics: [MetricRecorded] = []
-            for i in 0..<20 { metrics.append(metric(minutesAgo: Int64(120 + i * 300), 100 + Double(i % 5))) }
-            metrics.append(metric(minutesAgo: 30, 106))
+            for i in 0..<20 { metrics.append(Self.metric(minutesAgo: Int64(120 + i * 300), 100 + Double(i % 5))) }
+            metrics.append(Self.metric(minutesAgo: 30, 106))
             _ = try await service.appendMetrics(metrics)
             // 37 minutes past the hour: not a boundary, so no inference could find this instant.
             let asOf = H.noon - 23 * H.minute
@@ -216,7 +218,7 @@ extension EvaluationOrderTests {
             #expect(report.alertChanges.first?.whatIf?.detectedAt == H.noon - 30 * H.minute)
 
             // A late metric before the instant: evaluating the same instant again decides it.
-            _ = try await service.appendMetrics([metric(minutesAgo: 40, 5_000)])
+            _ = try await service.appendMetrics([Self.metric(minutesAgo: 40, 5_000)])
             let again = try await service.evaluate(asOf: asOf)
             #expect(again.count == 2, "\(again)")
             #expect(again.first == .evaluationPerformed(EvaluationPerformed(asOf: asOf, rulesVersion: 0)))
@@ -232,13 +234,8 @@ extension EvaluationOrderTests {
     func evaluationSeesEarlierRequestsOfItsGroup() async throws {
         try await H.withService("evaluation-group") { service, directory in
             _ = try await service.appendAgent(id: nil, name: "coder", role: "developer")
-            func metric(minutesAgo: Int64, _ ms: Double) -> MetricRecorded {
-                MetricRecorded(
-                    agentID: 1, operationType: "work", timestamp: H.noon - minutesAgo * H.minute, executionTimeMs: ms,
-                    tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)
-            }
             var ordinary: [MetricRecorded] = []
-            for i in 0..<30 { ordinary.append(metric(minutesAgo: Int64(90 + i * 60), 100 + Double(i % 7))) }
+            for i in 0..<30 { ordinary.append(Self.metric(minutesAgo: Int64(90 + i * 60), 100 + Double(i % 7))) }
             _ = try await service.appendMetrics(ordinary)
 
             // Hold the writer inside a decision, so the next requests queue behind it together.
@@ -251,7 +248,7 @@ extension EvaluationOrderTests {
             }
             await onOwnThread { entered.wait() }
             // First in the queue: an extreme execution time 20 minutes ago. Second: the evaluation.
-            async let stored = service.appendMetrics([metric(minutesAgo: 20, 50_000)])
+            async let stored = service.appendMetrics([Self.metric(minutesAgo: 20, 50_000)])
             await service.writer.waitUntilQueued(atLeast: 1)
             async let evaluated = service.evaluate(asOf: H.noon)
             await service.writer.waitUntilQueued(atLeast: 2)
