@@ -7,7 +7,7 @@
 extension FleetProjection {
     /// Bumped whenever the layout or the meaning of the state changes; a snapshot of another
     /// version is discarded and the projection rebuilt from the log.
-    public static let snapshotVersion: UInt32 = 3
+    public static let snapshotVersion: UInt32 = 4
 
     /// The snapshot bytes.
     public func snapshotBytes() -> [UInt8] {
@@ -50,6 +50,10 @@ extension FleetProjection {
             w.array(s.qualities.map(\.bitPattern))
             w.array(s.costs)
             w.rollup(hourStarts: s.hourStarts, totals: s.hourTotals)
+            w.uvarint(UInt64(s.dayOperationKeys.count))
+            w.array(s.dayOperationKeys)
+            w.array(s.dayOperationSums.map(\.bitPattern))
+            w.array(s.dayOperationCounts.map { Int64($0) })
             w.varint(s.retiredBefore)
             w.uvarint(UInt64(s.retiredByOperation.count))
             for op in s.retiredByOperation.keys.sorted() {
@@ -115,6 +119,13 @@ extension FleetProjection {
                     s.qualities = try r.array(UInt64.self, count: n).map(Double.init(bitPattern:))
                     s.costs = try r.array(Int64.self, count: n)
                     (s.hourStarts, s.hourTotals) = try r.rollup()
+                    let days = Int(try r.uvarint())
+                    s.dayOperationKeys = try r.array(Int64.self, count: days)
+                    s.dayOperationSums = try r.array(UInt64.self, count: days).map(Double.init(bitPattern:))
+                    s.dayOperationCounts = try r.array(Int64.self, count: days).map { Int($0) }
+                    guard zip(s.dayOperationKeys, s.dayOperationKeys.dropFirst()).allSatisfy({ $0 < $1 }),
+                        s.dayOperationKeys.allSatisfy({ UInt64(UInt32(truncatingIfNeeded: $0)) < opCount })
+                    else { throw .malformed(type: 0, reason: "daily operation rollups out of order") }
                     s.retiredBefore = try r.varint()
                     for _ in 0..<(try r.uvarint()) {
                         let op = try r.uvarint()

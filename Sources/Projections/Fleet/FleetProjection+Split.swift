@@ -127,6 +127,20 @@ extension MetricStore {
 extension AgentMetricSeries {
     mutating func remapOperations(_ map: [Int32]) {
         for i in operations.indices { operations[i] = map[Int(operations[i])] }
+        if !dayOperationKeys.isEmpty {
+            // Renumbered operations change the keys' order within a day.
+            var rows = dayOperationKeys.indices.map { k in
+                let key = dayOperationKeys[k]
+                return (
+                    key: Self.dayOperationKey(day: key >> 32, operation: map[Int(Int32(truncatingIfNeeded: key))]),
+                    sum: dayOperationSums[k], count: dayOperationCounts[k]
+                )
+            }
+            rows.sort { $0.key < $1.key }
+            dayOperationKeys = rows.map(\.key)
+            dayOperationSums = rows.map(\.sum)
+            dayOperationCounts = rows.map(\.count)
+        }
         guard !retiredByOperation.isEmpty else { return }
         var remapped: [Int32: HourlyRollup] = [:]
         for (op, rollup) in retiredByOperation { remapped[map[Int(op)]] = rollup }

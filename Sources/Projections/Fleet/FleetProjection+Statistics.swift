@@ -83,11 +83,13 @@ extension FleetProjection {
 
     // MARK: §3 Trends
 
-    /// The daily series of a trend metric: x = whole days since the day of `origin`. Sums per day
-    /// in visit order (agents ascending, then time), in a flat array by day when the window's days
-    /// are few (always, for the trends read's lookback of at most 365 days), else by dictionary.
+    /// The daily series of a trend metric: x = whole days since the day of `origin`. Each agent's
+    /// window in hourly pieces (whole hours from the rollups, the edges from the raw columns; only
+    /// metrics still stored raw count), agents ascending; sums per day in a flat array by day when
+    /// the window's days are few (always, for the trends read's lookback of at most 365 days), else
+    /// by dictionary.
     func dailySeries(
-        _ metric: TrendMetric, window: TimeWindow, agentID: Int64?, operation: String?, origin: Int64
+        _ metric: TrendMetric, window: TimeWindow, agentID: Int64?, origin: Int64
     ) -> (days: [Int64], means: [Double], overall: Double?) {
         let originDay = UTCTime.dayIndex(origin)
         let lastDay = window.end >= window.start ? UTCTime.dayIndex(window.end) - originDay : -1
@@ -96,26 +98,28 @@ extension FleetProjection {
         var sparseSums: [Int64: (Double, Int)] = [:]
         var total = 0.0
         var count = 0
-        forEachMetric(in: window, agents: agentID.map { [$0] }, operation: operation) { s, i in
-            let y: Double
-            switch metric {
-            case .executionTime: y = s.executionTimes[i]
-            case .cost: y = Money.usd(s.costs[i])
-            case .successRate: y = s.successes[i] ? 100 : 0
-            case .qualityScore:
-                y = s.qualities[i]
-                if y.isNaN { return }
+        for id in agentID.map({ [$0] }) ?? metrics.series.keys.sorted() {
+            metrics.series[id]?.forEachPiece(from: window.start, through: window.end, rawOnly: true) { t, piece in
+                let sum: Double
+                let n: Int
+                switch metric {
+                case .executionTime: (sum, n) = (piece.executionSum, piece.operations)
+                case .cost: (sum, n) = (Money.usd(piece.costNanos), piece.operations)
+                case .successRate: (sum, n) = (Double(piece.successes) * 100, piece.operations)
+                case .qualityScore: (sum, n) = (piece.qualitySum, piece.qualityCount)
+                }
+                guard n > 0 else { return }
+                let day = UTCTime.dayIndex(t) - originDay
+                if dense {
+                    denseSums[Int(day)].sum += sum
+                    denseSums[Int(day)].count += n
+                } else {
+                    sparseSums[day, default: (0, 0)].0 += sum
+                    sparseSums[day, default: (0, 0)].1 += n
+                }
+                total += sum
+                count += n
             }
-            let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
-            if dense {
-                denseSums[Int(day)].sum += y
-                denseSums[Int(day)].count += 1
-            } else {
-                sparseSums[day, default: (0, 0)].0 += y
-                sparseSums[day, default: (0, 0)].1 += 1
-            }
-            total += y
-            count += 1
         }
         let overall = count == 0 ? nil : total / Double(count)
         if dense {
@@ -131,7 +135,7 @@ extension FleetProjection {
     /// The trend of a metric over `[asOf − lookback days, asOf]`.
     public func trendFit(_ metric: TrendMetric, asOf: Int64, lookbackDays: Int64, agentID: Int64?) -> TrendFit {
         let window = TimeWindow(start: asOf - lookbackDays * UTCTime.microsecondsPerDay, end: asOf)
-        let series = dailySeries(metric, window: window, agentID: agentID, operation: nil, origin: window.start)
+        let series = dailySeries(metric, window: window, agentID: agentID, origin: window.start)
         return TrendFit.fit(days: series.days, means: series.means, allValuesMean: series.overall, metric: metric)
     }
 

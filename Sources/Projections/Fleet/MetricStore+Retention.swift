@@ -59,6 +59,12 @@ extension AgentMetricSeries {
             retiredByOperation[operations[i], default: HourlyRollup()].add(
                 hour: UTCTime.hourFloor(timestamps[i]), self, i)
         }
+        // The daily rollups of days with retired metrics are never read again.
+        let firstKept = dayOperationKeys.lowerBound(
+            Self.dayOperationKey(day: UTCTime.dayIndex(retiredBefore), operation: 0))
+        dayOperationKeys.removeFirst(firstKept)
+        dayOperationSums.removeFirst(firstKept)
+        dayOperationCounts.removeFirst(firstKept)
         let order = kept + Array(end..<timestamps.count)
         timestamps = order.map { timestamps[$0] }
         ids = order.map { ids[$0] }

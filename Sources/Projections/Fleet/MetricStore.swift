@@ -20,6 +20,14 @@ public struct AgentMetricSeries: Sendable {
     public internal(set) var hourStarts: [Int64] = []
     public internal(set) var hourTotals: [OperationTotals] = []
 
+    /// Daily rollups per operation type, for the reads that break a window down by operation
+    /// (insights): keys `day << 32 | operation` ascending (`day` = `UTCTime.dayIndex`), each with
+    /// the sum and count of its execution times, folded in log order as the hourly rollups are.
+    /// A day before `retiredBefore` is never read from them (retention removed raw metrics of it).
+    public internal(set) var dayOperationKeys: [Int64] = []
+    public internal(set) var dayOperationSums: [Double] = []
+    public internal(set) var dayOperationCounts: [Int] = []
+
     /// Totals per operation type of the metrics retention removed (hourly).
     public internal(set) var retiredByOperation: [Int32: HourlyRollup] = [:]
     /// Hours before this instant lost their raw metrics to retention: they are answered from the
@@ -59,7 +67,7 @@ public struct AgentMetricSeries: Sendable {
     /// Returns whether it was deferred. The hourly rollup takes the metric at once, so rollups
     /// always sum in log order.
     mutating func insert(id: Int64, operation: Int32, metric e: StoredMetric, deferLate: Bool = false) -> Bool {
-        addToRollup(e)
+        addToRollup(e, operation: operation)
         var index = timestamps.count
         if let last = timestamps.last, last > e.timestamp || (last == e.timestamp && ids[index - 1] > id) {
             if deferLate {
@@ -162,8 +170,9 @@ public struct AgentMetricSeries: Sendable {
         }
     }
 
-    /// Folds a metric into its hour's rollup.
-    mutating func addToRollup(_ e: StoredMetric) {
+    /// Folds a metric into its hour's rollup and its (day, operation) rollup.
+    mutating func addToRollup(_ e: StoredMetric, operation: Int32) {
+        addToDayOperation(e.timestamp, operation: operation, executionTime: e.executionTimeMs)
         let hour = UTCTime.hourFloor(e.timestamp)
         var h = hourStarts.count
         if let last = hourStarts.last, last >= hour {
@@ -181,12 +190,96 @@ public struct AgentMetricSeries: Sendable {
             quality: e.quality)
     }
 
+    /// The key of a (day, operation) rollup: ordered as (day, operation).
+    @inline(__always)
+    static func dayOperationKey(day: Int64, operation: Int32) -> Int64 { day << 32 | Int64(operation) }
+
+    mutating func addToDayOperation(_ timestamp: Int64, operation: Int32, executionTime: Double) {
+        let key = Self.dayOperationKey(day: UTCTime.dayIndex(timestamp), operation: operation)
+        // The usual metric is of the last day, whose keys are the last few: a short walk back, a
+        // binary search for an older day.
+        var k = dayOperationKeys.count
+        var steps = 0
+        while k > 0 && dayOperationKeys[k - 1] > key && steps < 8 {
+            k -= 1
+            steps += 1
+        }
+        if k > 0 && dayOperationKeys[k - 1] > key {
+            k = dayOperationKeys.lowerBound(key)
+        } else if k > 0 && dayOperationKeys[k - 1] == key {
+            k -= 1
+        }
+        if k < dayOperationKeys.count && dayOperationKeys[k] == key {
+            dayOperationSums[k] += executionTime
+            dayOperationCounts[k] += 1
+        } else {
+            dayOperationKeys.insert(key, at: k)
+            dayOperationSums.insert(executionTime, at: k)
+            dayOperationCounts.insert(1, at: k)
+        }
+    }
+
+    /// Visits the execution-time sum and count per (day, operation) of the metrics of
+    /// `[start, end]` that are stored raw, in time order: whole days from the daily rollups (also
+    /// an edge day whose metrics all lie in the window), the rest metric by metric (a count of 1).
+    public func forEachDayOperation(
+        from start: Int64, through end: Int64,
+        _ body: (_ day: Int64, _ operation: Int32, _ sum: Double, _ count: Int) -> Void
+    ) {
+        guard start <= end else { return }
+        let length = UTCTime.microsecondsPerDay
+        func dayStart(_ d: Int64) -> Int64 {
+            let (product, overflow) = d.multipliedReportingOverflow(by: length)
+            return overflow ? .min : product  // only the day of Int64.min overflows
+        }
+        func dayEnd(_ d: Int64) -> Int64 { dayStart(d).addingSaturating(length - 1) }
+        func raw(from: Int64, through: Int64) {
+            for i in range(from: from, through: through) {
+                body(UTCTime.dayIndex(timestamps[i]), operations[i], executionTimes[i], 1)
+            }
+        }
+        let firstDay = UTCTime.dayIndex(start)
+        let lastDay = UTCTime.dayIndex(end)
+        // The first day without retired metrics.
+        var firstClean = Int64.min
+        if retiredBefore != .min {
+            let d = UTCTime.dayIndex(retiredBefore)
+            firstClean = dayStart(d) == retiredBefore ? d : d + 1
+        }
+        /// Whether every raw metric of day `d` lies in the window.
+        func whole(_ d: Int64) -> Bool {
+            range(from: max(start, dayStart(d)), through: min(end, dayEnd(d)))
+                == range(from: dayStart(d), through: dayEnd(d))
+        }
+        var from = max(firstDay, firstClean)
+        if from == firstDay && !whole(firstDay) { from += 1 }
+        var through = lastDay
+        if through >= from && !whole(lastDay) { through -= 1 }
+        guard from <= through else {
+            raw(from: start, through: end)
+            return
+        }
+        if dayStart(from) > start { raw(from: start, through: dayStart(from) - 1) }
+        var k = dayOperationKeys.lowerBound(Self.dayOperationKey(day: from, operation: 0))
+        let stop = Self.dayOperationKey(day: through, operation: Int32.max)
+        while k < dayOperationKeys.count && dayOperationKeys[k] <= stop {
+            let key = dayOperationKeys[k]
+            body(key >> 32, Int32(truncatingIfNeeded: key), dayOperationSums[k], dayOperationCounts[k])
+            k += 1
+        }
+        if dayEnd(through) < end { raw(from: dayEnd(through) + 1, through: end) }
+    }
+
     /// First rollup index whose hour is ≥ `t`.
     func hourLowerBound(_ t: Int64) -> Int { hourStarts.lowerBound(t) }
 
     /// Visits the totals of `[start, end]` in pieces: whole hours from the rollups, the partial
-    /// hours at the edges from the raw columns (each piece with the instant it starts at).
-    public func forEachPiece(from start: Int64, through end: Int64, _ body: (Int64, OperationTotals) -> Void) {
+    /// hours at the edges from the raw columns (each piece with the instant it starts at). With
+    /// `rawOnly`, hours before `retiredBefore` count only the metrics still stored raw (the reads
+    /// that have never counted what retention removed), else their rollups.
+    public func forEachPiece(
+        from start: Int64, through end: Int64, rawOnly: Bool = false, _ body: (Int64, OperationTotals) -> Void
+    ) {
         guard start <= end else { return }
         let hour = UTCTime.microsecondsPerHour
         var firstFull = UTCTime.hourFloor(start)
@@ -196,29 +289,35 @@ public struct AgentMetricSeries: Sendable {
             // No whole hour: one or two partial hours.
             let startHour = UTCTime.hourFloor(start)
             if firstFull > end || firstFull == startHour {
-                edgeHour(startHour, from: start, through: end, body)
+                edgeHour(startHour, from: start, through: end, rawOnly: rawOnly, body)
             } else {
-                edgeHour(startHour, from: start, through: firstFull - 1, body)
-                edgeHour(firstFull, from: firstFull, through: end, body)
+                edgeHour(startHour, from: start, through: firstFull - 1, rawOnly: rawOnly, body)
+                edgeHour(firstFull, from: firstFull, through: end, rawOnly: rawOnly, body)
             }
             return
         }
-        if firstFull > start { edgeHour(firstFull - hour, from: start, through: firstFull - 1, body) }
+        if firstFull > start {
+            edgeHour(firstFull - hour, from: start, through: firstFull - 1, rawOnly: rawOnly, body)
+        }
         var h = hourLowerBound(firstFull)
         while h < hourStarts.count && hourStarts[h] < endFull {
-            body(hourStarts[h], hourTotals[h])
+            if rawOnly && hourStarts[h] < retiredBefore {
+                rawPieces(range(from: hourStarts[h], through: hourStarts[h] + hour - 1), body)
+            } else {
+                body(hourStarts[h], hourTotals[h])
+            }
             h += 1
         }
-        if endFull <= end { edgeHour(endFull, from: endFull, through: end, body) }
+        if endFull <= end { edgeHour(endFull, from: endFull, through: end, rawOnly: rawOnly, body) }
     }
 
     /// The part `[from, through]` of the hour starting at `hourStart`: its rollup when the part
     /// leaves out no metric of the hour (the usual case for windows ending now), else the raw
     /// metrics.
     private func edgeHour(
-        _ hourStart: Int64, from: Int64, through: Int64, _ body: (Int64, OperationTotals) -> Void
+        _ hourStart: Int64, from: Int64, through: Int64, rawOnly: Bool, _ body: (Int64, OperationTotals) -> Void
     ) {
-        if hourStart < retiredBefore {
+        if hourStart < retiredBefore && !rawOnly {
             let h = hourLowerBound(hourStart)
             if h < hourStarts.count && hourStarts[h] == hourStart { body(hourStart, hourTotals[h]) }
             return
@@ -226,7 +325,7 @@ public struct AgentMetricSeries: Sendable {
         let inside = range(from: from, through: through)
         guard !inside.isEmpty else { return }
         let whole = range(from: hourStart, through: hourStart + UTCTime.microsecondsPerHour - 1)
-        if whole == inside {
+        if whole == inside && hourStart >= retiredBefore {
             let h = hourLowerBound(hourStart)
             if h < hourStarts.count && hourStarts[h] == hourStart {
                 body(hourStart, hourTotals[h])

@@ -49,7 +49,8 @@ public enum Granularity: String, Sendable, CaseIterable {
 }
 
 extension Int64 {
-    fileprivate func addingSaturating(_ other: Int64) -> Int64 {
+    /// `self + other`, clamped to `Int64`'s range instead of trapping.
+    public func addingSaturating(_ other: Int64) -> Int64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? (other < 0 ? .min : .max) : sum
     }
