@@ -55,7 +55,8 @@ public enum Evaluation {
                 from: asOf - rules.outlierWindowDays * UTCTime.microsecondsPerDay, through: asOf)
             guard population.count >= Int(rules.outlierMinimumSample) else { continue }
             let values = Array(series.executionTimes[population])
-            guard let mean = Statistics.mean(values), let std = Statistics.populationStandardDeviation(values), std > 0
+            guard let mean = Statistics.mean(values),
+                case let std = Statistics.populationStandardDeviation(values, mean: mean), std > 0
             else { continue }
             for i in series.range(from: asOf - hour + 1, through: asOf) {
                 let id = series.ids[i]

@@ -12,7 +12,7 @@ extension FleetProjection {
         // Mean and deviation over the values in visit order (as the outliers read computes
         // them); then only the order statistics the percentiles need, by selection.
         let mean = Statistics.mean(values)
-        let deviation = Statistics.populationStandardDeviation(values)
+        let deviation = mean.map { Statistics.populationStandardDeviation(values, mean: $0) }
         let p = Statistics.percentiles(selecting: &values, [50, 75, 90, 95, 99])
         return PercentileSummary(
             metric: metric, agentID: agentID, p50: p[0], p75: p[1], p90: p[2], p95: p[3], p99: p[4], mean: mean,
@@ -37,7 +37,8 @@ extension FleetProjection {
     ) -> [Outlier] {
         let values = self.values(metric, in: window, agentID: agentID, operation: operation)
         guard values.count >= 3, let mean = Statistics.mean(values),
-            let std = Statistics.populationStandardDeviation(values), std > 0, !values.allSatisfy({ $0 == values[0] })
+            case let std = Statistics.populationStandardDeviation(values, mean: mean), std > 0,
+            !values.allSatisfy({ $0 == values[0] })
         else { return [] }
         var out: [Outlier] = []
         func check(_ s: AgentMetricSeries, _ i: Int, _ v: Double) {

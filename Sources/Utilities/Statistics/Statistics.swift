@@ -35,11 +35,15 @@ public enum Statistics {
     /// - Returns: The standard deviation, or `nil` when `values` is empty.
     public static func populationStandardDeviation(_ values: [Double]) -> Double? {
         guard let mean = mean(values) else { return nil }
-        let squaredDeviations = values.map { value in
-            let deviation = value - mean
-            return deviation * deviation
-        }
-        return (sum(squaredDeviations) / Double(values.count)).squareRoot()
+        return populationStandardDeviation(values, mean: mean)
+    }
+
+    /// `populationStandardDeviation(values)` when `mean` is `mean(values)` (computed once by the
+    /// caller): the squared deviations are summed as they are computed, without an array of them,
+    /// in the same pairwise order, so the result is the same bit for bit.
+    public static func populationStandardDeviation(_ values: [Double], mean: Double) -> Double {
+        let sum = values.withUnsafeBufferPointer { 0.0 + pairwiseSum($0, SquaredDeviation(mean: mean)) }
+        return (sum / Double(values.count)).squareRoot()
     }
 
     /// The `q`-th percentile of an ascending sorted sample with linear interpolation between order statistics
@@ -462,7 +466,7 @@ public enum Statistics {
     static func sum(_ values: [Double]) -> Double {
         values.withUnsafeBufferPointer { buffer in
             // NumPy starts the reduction from the identity +0.0.
-            0.0 + pairwiseSum(buffer)
+            0.0 + pairwiseSum(buffer, Identity())
         }
     }
 
@@ -471,46 +475,64 @@ public enum Statistics {
         sum(zip(a, b).map { $0 * $1 })
     }
 
-    /// NumPy's `pairwise_sum` (numpy/_core/src/umath/loops_utils.h.src).
-    private static func pairwiseSum(_ values: UnsafeBufferPointer<Double>) -> Double {
+    /// A function applied to each value as it is summed (generic, so every use is specialized).
+    protocol Term {
+        func callAsFunction(_ x: Double) -> Double
+    }
+
+    struct Identity: Term {
+        @inline(__always) func callAsFunction(_ x: Double) -> Double { x }
+    }
+
+    /// `(x − mean)²`, as NumPy's `_var` computes it (`x - mean`, then `x * x`).
+    struct SquaredDeviation: Term {
+        var mean: Double
+        @inline(__always) func callAsFunction(_ x: Double) -> Double {
+            let deviation = x - mean
+            return deviation * deviation
+        }
+    }
+
+    /// NumPy's `pairwise_sum` (numpy/_core/src/umath/loops_utils.h.src) of `term(value)`.
+    private static func pairwiseSum<T: Term>(_ values: UnsafeBufferPointer<Double>, _ term: T) -> Double {
         let count = values.count
         if count < 8 {
             var result = -0.0
-            for value in values { result += value }
+            for value in values { result += term(value) }
             return result
         }
         if count <= 128 {
-            var r0 = values[0]
-            var r1 = values[1]
-            var r2 = values[2]
-            var r3 = values[3]
-            var r4 = values[4]
-            var r5 = values[5]
-            var r6 = values[6]
-            var r7 = values[7]
+            var r0 = term(values[0])
+            var r1 = term(values[1])
+            var r2 = term(values[2])
+            var r3 = term(values[3])
+            var r4 = term(values[4])
+            var r5 = term(values[5])
+            var r6 = term(values[6])
+            var r7 = term(values[7])
             let blockedEnd = count - count % 8
             var index = 8
             while index < blockedEnd {
-                r0 += values[index]
-                r1 += values[index + 1]
-                r2 += values[index + 2]
-                r3 += values[index + 3]
-                r4 += values[index + 4]
-                r5 += values[index + 5]
-                r6 += values[index + 6]
-                r7 += values[index + 7]
+                r0 += term(values[index])
+                r1 += term(values[index + 1])
+                r2 += term(values[index + 2])
+                r3 += term(values[index + 3])
+                r4 += term(values[index + 4])
+                r5 += term(values[index + 5])
+                r6 += term(values[index + 6])
+                r7 += term(values[index + 7])
                 index += 8
             }
             var result = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
             while index < count {
-                result += values[index]
+                result += term(values[index])
                 index += 1
             }
             return result
         }
         var half = count / 2
         half -= half % 8
-        return pairwiseSum(UnsafeBufferPointer(rebasing: values[..<half]))
-            + pairwiseSum(UnsafeBufferPointer(rebasing: values[half...]))
+        return pairwiseSum(UnsafeBufferPointer(rebasing: values[..<half]), term)
+            + pairwiseSum(UnsafeBufferPointer(rebasing: values[half...]), term)
     }
 }
