@@ -215,51 +215,82 @@ extension LogReplay {
         }
     }
 
+    /// Lines parsed at a time (over every core), then checked and written in order.
+    static let importChunkLines = 20_000
+
     private static func importRecords(
         into log: EventLog, lines: some Sequence<[UInt8]>, progress: ((UInt64) -> Void)?
     ) throws -> UInt64 {
         var validator = LogValidator()
-        var batch: [EventRecord] = []
         var expected: UInt64 = 1
         var imported: UInt64 = 0
         var lineNumber = 0
         var seenIDs: [String: UInt64] = [:]
+        var chunk: [(lineNumber: Int, line: [UInt8])] = []
+        var batch: [EventRecord] = []
+        // Parsing the JSON lines is most of an import's work and each line is parsed alone, so a
+        // chunk is parsed on every core; the checks that depend on earlier lines (sequence, event
+        // ids, the validator's registered agents) and the writes then run in line order, so the
+        // first error reported is the one a line-by-line import meets.
+        func flush() throws {
+            let parsed = parseInParallel(chunk)
+            for (index, result) in parsed.enumerated() {
+                let lineNumber = chunk[index].lineNumber
+                let record = try result.get()
+                guard record.sequence == expected else {
+                    throw ReplayError(
+                        "line \(lineNumber): field sequence: \(record.sequence) does not continue the log (expected \(expected))"
+                    )
+                }
+                if let id = record.clientEventID {
+                    if let earlier = seenIDs[id] {
+                        throw ReplayError(
+                            "line \(lineNumber): field event_id: \(id) was already used by event \(earlier)")
+                    }
+                    seenIDs[id] = record.sequence
+                }
+                if let reason = validator.check(
+                    type: record.type, version: record.schemaVersion, payload: record.payload)
+                {
+                    throw ReplayError(
+                        "line \(lineNumber): event \(record.sequence) (\(Self.typeName(record.type))): \(reason)")
+                }
+                expected += 1
+                batch.append(record)
+            }
+            chunk.removeAll(keepingCapacity: true)
+            guard !batch.isEmpty else { return }
+            try log.importRecords(batch)
+            imported += UInt64(batch.count)
+            batch.removeAll(keepingCapacity: true)
+            progress?(imported)
+        }
         for line in lines {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let record = try parseExportLine(line, lineNumber: lineNumber)
-            guard record.sequence == expected else {
-                throw ReplayError(
-                    "line \(lineNumber): field sequence: \(record.sequence) does not continue the log (expected \(expected))"
-                )
-            }
-            if let id = record.clientEventID {
-                if let earlier = seenIDs[id] {
-                    throw ReplayError("line \(lineNumber): field event_id: \(id) was already used by event \(earlier)")
-                }
-                seenIDs[id] = record.sequence
-            }
-            if let reason = validator.check(
-                type: record.type, version: record.schemaVersion, payload: record.payload)
-            {
-                throw ReplayError(
-                    "line \(lineNumber): event \(record.sequence) (\(Self.typeName(record.type))): \(reason)")
-            }
-            expected += 1
-            batch.append(record)
-            if batch.count >= 20_000 {
-                try log.importRecords(batch)
-                imported += UInt64(batch.count)
-                batch.removeAll(keepingCapacity: true)
-                progress?(imported)
-            }
+            chunk.append((lineNumber, line))
+            if chunk.count >= importChunkLines { try flush() }
         }
-        if !batch.isEmpty {
-            try log.importRecords(batch)
-            imported += UInt64(batch.count)
-            progress?(imported)
-        }
+        try flush()
         return imported
+    }
+
+    /// `parseExportLine` of every line, in order, the lines split over the cores.
+    static func parseInParallel(_ chunk: [(lineNumber: Int, line: [UInt8])]) -> [Result<EventRecord, any Error>] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, chunk.count / 1_000))
+        var results = [Result<EventRecord, any Error>](
+            repeating: .failure(ReplayError("not parsed")), count: chunk.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each part writes only its own slots.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = (chunk.count * part / parts)..<(chunk.count * (part + 1) / parts)
+                for i in range {
+                    slots[i] = Result { try parseExportLine(chunk[i].line, lineNumber: chunk[i].lineNumber) }
+                }
+            }
+        }
+        return results
     }
 }
 
