@@ -43,7 +43,7 @@ struct ContractReadingTests {
                 errorEnvelopeProblems(
                     none, status: .unprocessableContent, code: "validation_failed", field: "tokens_used"
                 ).isEmpty)
-            let tokens = service.read { $0.metrics.series[1]?.tokens ?? [] }
+            let tokens = service.read { $0.metrics.series[1]?.column(\.tokens) ?? [] }
             #expect(tokens.sorted() == [5, 7, 30, 120])
         }
     }

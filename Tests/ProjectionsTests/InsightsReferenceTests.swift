@@ -204,21 +204,22 @@ struct InsightsReferenceTests {
         var perAgent: [Int64: OperationTotals] = [:]
         let originDay = UTCTime.dayIndex(window.start)
         for id in p.metrics.series.keys.sorted() {
-            let s = p.metrics.series[id]!
-            for i in s.range(from: window.start, through: window.end) {
-                let op = s.operations[i]
-                let time = s.executionTimes[i]
-                perOpAgent[op, default: [:]][id, default: Stat()].sum += time
-                perOpAgent[op, default: [:]][id, default: Stat()].count += 1
-                let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
-                perOpDay[op, default: [:]][day, default: Stat()].sum += time
-                perOpDay[op, default: [:]][day, default: Stat()].count += 1
-                perOpAll[op, default: Stat()].sum += time
-                perOpAll[op, default: Stat()].count += 1
-                let hour = UTCTime.hourOfDay(s.timestamps[i])
-                perHour[hour, default: Stat()].sum += time
-                perHour[hour, default: Stat()].count += 1
-                perAgent[id, default: OperationTotals()].add(s, i)
+            p.metrics.series[id]!.forEachSlice(from: window.start, through: window.end) { s, range in
+                for i in range {
+                    let op = s.operations[i]
+                    let time = s.executionTimes[i]
+                    perOpAgent[op, default: [:]][id, default: Stat()].sum += time
+                    perOpAgent[op, default: [:]][id, default: Stat()].count += 1
+                    let day = UTCTime.dayIndex(s.timestamps[i]) - originDay
+                    perOpDay[op, default: [:]][day, default: Stat()].sum += time
+                    perOpDay[op, default: [:]][day, default: Stat()].count += 1
+                    perOpAll[op, default: Stat()].sum += time
+                    perOpAll[op, default: Stat()].count += 1
+                    let hour = UTCTime.hourOfDay(s.timestamps[i])
+                    perHour[hour, default: Stat()].sum += time
+                    perHour[hour, default: Stat()].count += 1
+                    perAgent[id, default: OperationTotals()].add(s, i)
+                }
             }
         }
         let ops = perOpAgent.keys.map { (name: p.metrics.operationNames[Int($0)], id: $0) }.sorted { $0.name < $1.name }

@@ -14,10 +14,12 @@ struct LateMetricTests {
         p.metrics.series.keys.sorted().flatMap { id -> [[Int64]] in
             let s = p.metrics.series[id]!
             return [
-                s.ids, s.timestamps, s.operations.map(Int64.init),
-                s.executionTimes.map { Int64(bitPattern: $0.bitPattern) },
-                s.tokens, s.successes.map { $0 ? 1 : 0 }, s.qualities.map { Int64(bitPattern: $0.bitPattern) }, s.costs,
-                s.hourStarts,
+                s.column(\.ids), s.column(\.timestamps), s.column(\.operations).map(Int64.init),
+                s.column(\.executionTimes).map { Int64(bitPattern: $0.bitPattern) },
+                s.column(\.tokens), s.column(\.successes).map { $0 ? 1 : 0 },
+                s.column(\.qualities).map { Int64(bitPattern: $0.bitPattern) }, s.column(\.costs),
+                s.hourStarts, s.blocks.map(\.day), s.dayOperationKeys, s.dayOperationCounts.map(Int64.init),
+                s.dayOperationSums.map { Int64(bitPattern: $0.bitPattern) },
             ]
         }
     }
@@ -72,8 +74,8 @@ struct LateMetricTests {
             }
         }
         let s = p.metrics.series[1]!
-        #expect(s.timestamps == [10, 50, 50, 100, 150, 150, 200, 300])
-        #expect(s.ids == [7, 4, 6, 2, 5, 9, 3, 8])
-        #expect(s.executionTimes == s.timestamps.map(Double.init))
+        #expect(s.column(\.timestamps) == [10, 50, 50, 100, 150, 150, 200, 300])
+        #expect(s.column(\.ids) == [7, 4, 6, 2, 5, 9, 3, 8])
+        #expect(s.column(\.executionTimes) == s.column(\.timestamps).map(Double.init))
     }
 }

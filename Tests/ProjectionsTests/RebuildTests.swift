@@ -57,6 +57,6 @@ struct RebuildTests {
         #expect(early.usedNanos == 3_000_000_000)
         let late = try p.budget(agentID: 1, asOf: R.start + 2 * R.day + 1)
         #expect(late.usedNanos == 1_000_000_000)
-        #expect(p.metrics.series[1]?.ids == [4, 3])
+        #expect(p.metrics.series[1]?.column(\.ids) == [4, 3])
     }
 }

@@ -23,11 +23,13 @@ struct RollupTests {
                 var cost: Int64 = 0
                 var tokens: Int64 = 0
                 var successes = 0
-                for i in series.range(from: start, through: end) {
-                    count += 1
-                    cost += series.costs[i]
-                    tokens += series.tokens[i]
-                    if series.successes[i] { successes += 1 }
+                series.forEachSlice(from: start, through: end) { block, range in
+                    for i in range {
+                        count += 1
+                        cost += block.costs[i]
+                        tokens += block.tokens[i]
+                        if block.successes[i] { successes += 1 }
+                    }
                 }
                 #expect(fromRollups.operationCount == count, "agent \(id) [\(start), \(end)]")
                 #expect(fromRollups.costNanos == cost)

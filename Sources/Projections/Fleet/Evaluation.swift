@@ -51,18 +51,24 @@ public enum Evaluation {
         var found: [(id: Int64, agentID: Int64, value: Double, z: Double, mean: Double, timestamp: Int64)] = []
         for agentID in projection.metrics.series.keys.sorted() {
             let series = projection.metrics.series[agentID]!
-            let population = series.range(
-                from: asOf - rules.outlierWindowDays * UTCTime.microsecondsPerDay, through: asOf)
-            guard population.count >= Int(rules.outlierMinimumSample) else { continue }
-            let values = Array(series.executionTimes[population])
+            let from = asOf - rules.outlierWindowDays * UTCTime.microsecondsPerDay
+            let population = series.count(from: from, through: asOf)
+            guard population >= Int(rules.outlierMinimumSample) else { continue }
+            var values: [Double] = []
+            values.reserveCapacity(population)
+            series.forEachSlice(from: from, through: asOf) { block, range in
+                values.append(contentsOf: block.executionTimes[range])
+            }
             guard let mean = Statistics.mean(values),
                 case let std = Statistics.populationStandardDeviation(values, mean: mean), std > 0
             else { continue }
-            for i in series.range(from: asOf - hour + 1, through: asOf) {
-                let id = series.ids[i]
-                let z = (series.executionTimes[i] - mean) / std
-                if abs(z) > rules.outlierZThreshold && !state.outlierMetrics.contains(id) {
-                    found.append((id, agentID, series.executionTimes[i], z, mean, series.timestamps[i]))
+            series.forEachSlice(from: asOf - hour + 1, through: asOf) { block, range in
+                for i in range {
+                    let id = block.ids[i]
+                    let z = (block.executionTimes[i] - mean) / std
+                    if abs(z) > rules.outlierZThreshold && !state.outlierMetrics.contains(id) {
+                        found.append((id, agentID, block.executionTimes[i], z, mean, block.timestamps[i]))
+                    }
                 }
             }
         }

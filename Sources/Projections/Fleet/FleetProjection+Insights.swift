@@ -77,7 +77,7 @@ extension FleetProjection {
     /// search per agent, for deciding whether a moved window still holds the same metrics.
     public func hasMetric(from: Int64, through: Int64) -> Bool {
         guard from <= through else { return false }
-        for (_, series) in metrics.series where !series.range(from: from, through: through).isEmpty { return true }
+        for (_, series) in metrics.series where series.hasMetric(from: from, through: through) { return true }
         return false
     }
 

@@ -13,7 +13,7 @@ extension FleetProjection {
     /// operation type, agent by agent in id order, each agent's metrics in time order.
     func forEachMetric(
         in window: TimeWindow, agents filter: [Int64]?, operation: String?,
-        _ body: (_ series: AgentMetricSeries, _ index: Int) -> Void
+        _ body: (_ block: MetricBlock, _ index: Int) -> Void
     ) {
         var op: Int32? = nil
         if let operation {
@@ -22,10 +22,11 @@ extension FleetProjection {
         }
         let ids = filter ?? metrics.series.keys.sorted()
         for id in ids {
-            guard let series = metrics.series[id] else { continue }
-            for i in series.range(from: window.start, through: window.end) {
-                if let op, series.operations[i] != op { continue }
-                body(series, i)
+            metrics.series[id]?.forEachSlice(from: window.start, through: window.end) { block, range in
+                for i in range {
+                    if let op, block.operations[i] != op { continue }
+                    body(block, i)
+                }
             }
         }
     }
@@ -39,18 +40,17 @@ extension FleetProjection {
             }
             return values
         }
-        // Without an operation filter, each agent's part of the window is a slice of its column:
+        // Without an operation filter, each block's part of the window is a slice of its column:
         // copied in one go (the order and values of the visit above).
         var values: [Double] = []
         for id in agentID.map({ [$0] }) ?? metrics.series.keys.sorted() {
-            guard let s = metrics.series[id] else { continue }
-            let range = s.range(from: window.start, through: window.end)
-            guard !range.isEmpty else { continue }
-            switch metric {
-            case .executionTime: values.append(contentsOf: s.executionTimes[range])
-            case .qualityScore: values.append(contentsOf: s.qualities[range].lazy.filter { !$0.isNaN })
-            case .tokens: values.append(contentsOf: s.tokens[range].lazy.map { Double($0) })
-            case .cost: values.append(contentsOf: s.costs[range].lazy.map { Money.usd($0) })
+            metrics.series[id]?.forEachSlice(from: window.start, through: window.end) { b, range in
+                switch metric {
+                case .executionTime: values.append(contentsOf: b.executionTimes[range])
+                case .qualityScore: values.append(contentsOf: b.qualities[range].lazy.filter { !$0.isNaN })
+                case .tokens: values.append(contentsOf: b.tokens[range].lazy.map { Double($0) })
+                case .cost: values.append(contentsOf: b.costs[range].lazy.map { Money.usd($0) })
+                }
             }
         }
         return values

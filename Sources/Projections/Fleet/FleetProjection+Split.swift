@@ -126,7 +126,7 @@ extension MetricStore {
 
 extension AgentMetricSeries {
     mutating func remapOperations(_ map: [Int32]) {
-        for i in operations.indices { operations[i] = map[Int(operations[i])] }
+        for b in blocks.indices { blocks[b].remapOperations(map) }
         if !dayOperationKeys.isEmpty {
             // Renumbered operations change the keys' order within a day.
             var rows = dayOperationKeys.indices.map { k in

@@ -41,7 +41,7 @@ extension FleetProjection {
             !values.allSatisfy({ $0 == values[0] })
         else { return [] }
         var out: [Outlier] = []
-        func check(_ s: AgentMetricSeries, _ i: Int, _ v: Double) {
+        func check(_ s: MetricBlock, _ i: Int, _ v: Double) {
             let z = (v - mean) / std
             if abs(z) > zThreshold {
                 out.append(
@@ -57,13 +57,13 @@ extension FleetProjection {
         } else {
             // The same visit (agents ascending, then time), one loop per metric's column.
             for id in agentID.map({ [$0] }) ?? metrics.series.keys.sorted() {
-                guard let s = metrics.series[id] else { continue }
-                let range = s.range(from: window.start, through: window.end)
-                switch metric {
-                case .executionTime: for i in range { check(s, i, s.executionTimes[i]) }
-                case .qualityScore: for i in range where !s.qualities[i].isNaN { check(s, i, s.qualities[i]) }
-                case .tokens: for i in range { check(s, i, Double(s.tokens[i])) }
-                case .cost: for i in range { check(s, i, Money.usd(s.costs[i])) }
+                metrics.series[id]?.forEachSlice(from: window.start, through: window.end) { s, range in
+                    switch metric {
+                    case .executionTime: for i in range { check(s, i, s.executionTimes[i]) }
+                    case .qualityScore: for i in range where !s.qualities[i].isNaN { check(s, i, s.qualities[i]) }
+                    case .tokens: for i in range { check(s, i, Double(s.tokens[i])) }
+                    case .cost: for i in range { check(s, i, Money.usd(s.costs[i])) }
+                    }
                 }
             }
         }

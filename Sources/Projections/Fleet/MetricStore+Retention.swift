@@ -10,14 +10,14 @@ public struct HourlyRollup: Sendable, Equatable {
     var isEmpty: Bool { hourStarts.isEmpty }
 
     /// Adds one metric to the hour starting at `hour`.
-    mutating func add(hour: Int64, _ series: AgentMetricSeries, _ index: Int) {
+    mutating func add(hour: Int64, _ block: MetricBlock, _ index: Int) {
         var h = hourStarts.count
         if let last = hourStarts.last, last >= hour { h = Self.lowerBound(hourStarts, hour) }
         if h == hourStarts.count || hourStarts[h] != hour {
             hourStarts.insert(hour, at: h)
             totals.insert(OperationTotals(), at: h)
         }
-        totals[h].add(series, index)
+        totals[h].add(block, index)
     }
 
     /// Drops the hours before `cutoff`.
@@ -44,36 +44,45 @@ extension AgentMetricSeries {
     /// retention job archived), keeping their totals in `retiredByOperation`; returns how many.
     /// The agent's hourly rollups keep counting them.
     mutating func retire(before cutoff: Int64, throughID lastID: Int64) -> Int {
-        let end = lowerBound(cutoff)
         retiredBefore = max(retiredBefore, cutoff)
-        guard end > 0 else { return 0 }
-        var removed: [Int] = []
-        var kept: [Int] = []
-        for i in 0..<end {
-            if ids[i] <= lastID { removed.append(i) } else { kept.append(i) }
+        // The blocks that may hold metrics before the cutoff, and what each keeps.
+        let lastDay = UTCTime.dayIndex(cutoff)
+        var removed: [(block: Int, index: Int)] = []
+        var keptByBlock: [(block: Int, kept: [Int])] = []
+        var b = 0
+        while b < blocks.count && blocks[b].day <= lastDay {
+            let block = blocks[b]
+            let end = block.lowerBound(cutoff)
+            var kept: [Int] = []
+            var removedHere = 0
+            for i in 0..<end {
+                if block.ids[i] <= lastID {
+                    removed.append((b, i))
+                    removedHere += 1
+                } else {
+                    kept.append(i)
+                }
+            }
+            if removedHere > 0 { keptByBlock.append((b, kept + Array(end..<block.count))) }
+            b += 1
         }
         guard !removed.isEmpty else { return 0 }
         // In id (log) order, as a fold of the removed metrics would add them.
-        removed.sort { ids[$0] < ids[$1] }
-        for i in removed {
-            retiredByOperation[operations[i], default: HourlyRollup()].add(
-                hour: UTCTime.hourFloor(timestamps[i]), self, i)
+        removed.sort { blocks[$0.block].ids[$0.index] < blocks[$1.block].ids[$1.index] }
+        for (b, i) in removed {
+            let block = blocks[b]
+            retiredByOperation[block.operations[i], default: HourlyRollup()].add(
+                hour: UTCTime.hourFloor(block.timestamps[i]), block, i)
         }
+        for (b, kept) in keptByBlock { blocks[b] = blocks[b].keeping(kept) }
+        blocks.removeAll { $0.count == 0 }
+        count -= removed.count
         // The daily rollups of days with retired metrics are never read again.
         let firstKept = dayOperationKeys.lowerBound(
             Self.dayOperationKey(day: UTCTime.dayIndex(retiredBefore), operation: 0))
         dayOperationKeys.removeFirst(firstKept)
         dayOperationSums.removeFirst(firstKept)
         dayOperationCounts.removeFirst(firstKept)
-        let order = kept + Array(end..<timestamps.count)
-        timestamps = order.map { timestamps[$0] }
-        ids = order.map { ids[$0] }
-        operations = order.map { operations[$0] }
-        executionTimes = order.map { executionTimes[$0] }
-        tokens = order.map { tokens[$0] }
-        successes = order.map { successes[$0] }
-        qualities = order.map { qualities[$0] }
-        costs = order.map { costs[$0] }
         return removed.count
     }
 

@@ -1,18 +1,13 @@
 import Utilities
 
-/// The stored metrics of one agent, as columns sorted by (timestamp, id): windows are found by
-/// binary search, and late data is inserted in place.
+/// The stored metrics of one agent: a block of columns per UTC day with data (days ascending, each
+/// sorted by (timestamp, id)), windows found by binary search, with hourly and daily rollups.
 public struct AgentMetricSeries: Sendable {
     public let agentID: Int64
-    public internal(set) var timestamps: [Int64] = []
-    public internal(set) var ids: [Int64] = []
-    public internal(set) var operations: [Int32] = []
-    public internal(set) var executionTimes: [Double] = []
-    public internal(set) var tokens: [Int64] = []
-    public internal(set) var successes: [Bool] = []
-    /// Quality score, NaN when not scored.
-    public internal(set) var qualities: [Double] = []
-    public internal(set) var costs: [Int64] = []
+    /// One block per day with data, days ascending.
+    public internal(set) var blocks: [MetricBlock] = []
+    /// The metrics in the blocks.
+    public internal(set) var count = 0
 
     /// Hourly rollups: the start of every hour with data (ascending) and its totals, folded in
     /// log order. Windows are answered from them, with the partial hours at the edges from the
@@ -34,8 +29,8 @@ public struct AgentMetricSeries: Sendable {
     /// rollups, at hour resolution.
     public internal(set) var retiredBefore: Int64 = .min
 
-    /// Late metrics (before the last one in the columns) waiting to be merged into the columns,
-    /// while the store folds a batch (`MetricStore.deferringLateMetrics`); empty outside one.
+    /// Late metrics (of a day before the last one) waiting to be merged into their blocks, while
+    /// the store folds a batch (`MetricStore.deferringLateMetrics`); empty outside one.
     var pendingLate: [LateMetric] = []
 
     /// A late metric waiting for its merge.
@@ -45,129 +40,132 @@ public struct AgentMetricSeries: Sendable {
         var metric: StoredMetric
     }
 
-    public var count: Int { timestamps.count }
-
     init(agentID: Int64) {
         self.agentID = agentID
     }
 
-    /// The value of a statistic metric at `i` (nil for an unscored quality).
-    @inline(__always)
-    public func value(_ metric: StatisticMetric, at i: Int) -> Double? {
-        switch metric {
-        case .executionTime: return executionTimes[i]
-        case .cost: return Money.usd(costs[i])
-        case .tokens: return Double(tokens[i])
-        case .qualityScore: return qualities[i].isNaN ? nil : qualities[i]
+    /// The index of the first block whose day is ≥ `day`.
+    func blockIndex(day: Int64) -> Int {
+        var lo = 0
+        var hi = blocks.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if blocks[mid].day < day { lo = mid + 1 } else { hi = mid }
         }
+        return lo
     }
 
-    /// Stores a metric: appended when it is the latest, else inserted in place, or (with
-    /// `deferLate`) kept for `mergeLate`, which inserts every late metric of a batch in one pass.
-    /// Returns whether it was deferred. The hourly rollup takes the metric at once, so rollups
-    /// always sum in log order.
+    /// Stores a metric in its day's block: appended when it is the latest (the usual case), else
+    /// inserted at its place in its day, or (with `deferLate`, for a day before the last one)
+    /// kept for `mergeLate`, which merges every late metric of a batch once per block. Returns
+    /// whether it was deferred. The rollups take the metric at once, so they always sum in log
+    /// order.
     mutating func insert(id: Int64, operation: Int32, metric e: StoredMetric, deferLate: Bool = false) -> Bool {
         addToRollup(e, operation: operation)
-        var index = timestamps.count
-        if let last = timestamps.last, last > e.timestamp || (last == e.timestamp && ids[index - 1] > id) {
-            if deferLate {
-                pendingLate.append(LateMetric(id: id, operation: operation, metric: e))
-                return true
-            }
-            index = lowerBound(e.timestamp)
-            while index < timestamps.count && timestamps[index] == e.timestamp && ids[index] < id { index += 1 }
-        }
-        if index == timestamps.count {
-            timestamps.append(e.timestamp)
-            ids.append(id)
-            operations.append(operation)
-            executionTimes.append(e.executionTimeMs)
-            tokens.append(e.tokensUsed)
-            successes.append(e.success)
-            qualities.append(e.quality)
-            costs.append(e.costNanos)
+        let day = UTCTime.dayIndex(e.timestamp)
+        let last = blocks.count - 1
+        if last >= 0 && blocks[last].day == day {
+            blocks[last].insert(id: id, operation: operation, metric: e)
+        } else if last < 0 || blocks[last].day < day {
+            // A new day: the one before is over, and keeps exactly its size.
+            if last >= 0 { blocks[last].trim() }
+            var block = MetricBlock(agentID: agentID, day: day)
+            block.insert(id: id, operation: operation, metric: e)
+            blocks.append(block)
+        } else if deferLate {
+            pendingLate.append(LateMetric(id: id, operation: operation, metric: e))
+            return true
         } else {
-            timestamps.insert(e.timestamp, at: index)
-            ids.insert(id, at: index)
-            operations.insert(operation, at: index)
-            executionTimes.insert(e.executionTimeMs, at: index)
-            tokens.insert(e.tokensUsed, at: index)
-            successes.insert(e.success, at: index)
-            qualities.insert(e.quality, at: index)
-            costs.insert(e.costNanos, at: index)
+            let b = blockIndex(day: day)
+            if b == blocks.count || blocks[b].day != day {
+                blocks.insert(MetricBlock(agentID: agentID, day: day), at: b)
+            }
+            blocks[b].merge([LateMetric(id: id, operation: operation, metric: e)][...])
         }
+        count += 1
         return false
     }
 
-    /// Inserts the deferred late metrics in one pass from the back: every column grows once, and
-    /// each stored metric after the earliest late one moves once (inserting them one at a time
-    /// moves everything after each of them). The result is the order of `insert`: (timestamp, id).
+    /// Merges the deferred late metrics: sorted by (timestamp, id), each day's into its block in
+    /// one pass. The result is the order of `insert`.
     mutating func mergeLate() {
         guard !pendingLate.isEmpty else { return }
         var late = pendingLate
         pendingLate = []
         late.sort { ($0.metric.timestamp, $0.id) < ($1.metric.timestamp, $1.id) }
-        let oldCount = timestamps.count
-        // Grown by appending, so the columns keep their geometric growth: a `reserveCapacity` to the
-        // exact count here reallocated (and copied) every column on every batch.
-        func grow<T>(_ column: inout [T], _ filler: T) {
-            column.append(contentsOf: repeatElement(filler, count: late.count))
-        }
-        grow(&timestamps, 0)
-        grow(&ids, 0)
-        grow(&operations, 0)
-        grow(&executionTimes, 0)
-        grow(&tokens, 0)
-        grow(&successes, false)
-        grow(&qualities, 0)
-        grow(&costs, 0)
-        // Where each late metric goes among the stored ones (ascending, as the late ones are).
-        let positions = late.map { l -> Int in
-            var lo = 0
-            var hi = oldCount
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if (timestamps[mid], ids[mid]) < (l.metric.timestamp, l.id) { lo = mid + 1 } else { hi = mid }
+        var start = 0
+        while start < late.count {
+            let day = UTCTime.dayIndex(late[start].metric.timestamp)
+            var end = start + 1
+            while end < late.count && UTCTime.dayIndex(late[end].metric.timestamp) == day { end += 1 }
+            let b = blockIndex(day: day)
+            if b == blocks.count || blocks[b].day != day {
+                blocks.insert(MetricBlock(agentID: agentID, day: day), at: b)
             }
-            return lo
-        }
-        // From the back: the stored metrics after the j-th late one move right by j + 1, a block
-        // copy per column, then the late one takes its place.
-        var end = oldCount
-        for j in stride(from: late.count - 1, through: 0, by: -1) {
-            let start = positions[j]
-            Self.shift(&timestamps, start, end, by: j + 1)
-            Self.shift(&ids, start, end, by: j + 1)
-            Self.shift(&operations, start, end, by: j + 1)
-            Self.shift(&executionTimes, start, end, by: j + 1)
-            Self.shift(&tokens, start, end, by: j + 1)
-            Self.shift(&successes, start, end, by: j + 1)
-            Self.shift(&qualities, start, end, by: j + 1)
-            Self.shift(&costs, start, end, by: j + 1)
-            let l = late[j]
-            let at = start + j
-            timestamps[at] = l.metric.timestamp
-            ids[at] = l.id
-            operations[at] = l.operation
-            executionTimes[at] = l.metric.executionTimeMs
-            tokens[at] = l.metric.tokensUsed
-            successes[at] = l.metric.success
-            qualities[at] = l.metric.quality
-            costs[at] = l.metric.costNanos
-            end = start
+            blocks[b].merge(late[start..<end])
+            count += end - start
+            start = end
         }
     }
 
-    /// Moves `column[start..<end]` right by `offset` (the destination may overlap the source).
-    /// The columns hold plain values (integers, doubles, booleans), so a byte copy moves them.
-    private static func shift<T>(_ column: inout [T], _ start: Int, _ end: Int, by offset: Int) {
-        guard end > start else { return }
-        column.withUnsafeMutableBufferPointer { buffer in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
-            let stride = MemoryLayout<T>.stride
-            (base + (start + offset) * stride).copyMemory(
-                from: base + start * stride, byteCount: (end - start) * stride)
+    /// Visits the stored metrics of `[start, end]` in time order, a block and the range of
+    /// indices inside it at a time.
+    public func forEachSlice(from start: Int64, through end: Int64, _ body: (MetricBlock, Range<Int>) -> Void) {
+        guard start <= end else { return }
+        let firstDay = UTCTime.dayIndex(start)
+        let lastDay = UTCTime.dayIndex(end)
+        var b = blockIndex(day: firstDay)
+        while b < blocks.count && blocks[b].day <= lastDay {
+            let block = blocks[b]
+            let range =
+                block.day == firstDay || block.day == lastDay
+                ? block.range(from: start, through: end) : 0..<block.count
+            if !range.isEmpty { body(block, range) }
+            b += 1
         }
+    }
+
+    /// The number of stored metrics in `[start, end]`.
+    public func count(from start: Int64, through end: Int64) -> Int {
+        var n = 0
+        forEachSlice(from: start, through: end) { _, range in n += range.count }
+        return n
+    }
+
+    /// Whether a stored metric lies in `[start, end]`.
+    public func hasMetric(from start: Int64, through end: Int64) -> Bool {
+        guard start <= end else { return false }
+        var b = blockIndex(day: UTCTime.dayIndex(start))
+        let lastDay = UTCTime.dayIndex(end)
+        while b < blocks.count && blocks[b].day <= lastDay {
+            if !blocks[b].range(from: start, through: end).isEmpty { return true }
+            b += 1
+        }
+        return false
+    }
+
+    /// Splits metrics sorted by (timestamp, id) into a block per day (a snapshot's columns).
+    mutating func restoreBlocks(from flat: MetricBlock) {
+        blocks = []
+        var start = 0
+        while start < flat.count {
+            let day = UTCTime.dayIndex(flat.timestamps[start])
+            let (next, overflow) = (day + 1).multipliedReportingOverflow(by: UTCTime.microsecondsPerDay)
+            let end = overflow ? flat.count : flat.lowerBound(next)
+            var block = MetricBlock(agentID: agentID, day: day)
+            block.append(contentsOf: flat, start..<end)
+            blocks.append(block)
+            start = end
+        }
+        count = flat.count
+    }
+
+    /// One column of every block, concatenated (time order): for checks and snapshots, not reads.
+    public func column<T>(_ path: KeyPath<MetricBlock, [T]>) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for block in blocks { out.append(contentsOf: block[keyPath: path]) }
+        return out
     }
 
     /// Folds a metric into its hour's rollup and its (day, operation) rollup.
@@ -234,8 +232,8 @@ public struct AgentMetricSeries: Sendable {
         }
         func dayEnd(_ d: Int64) -> Int64 { dayStart(d).addingSaturating(length - 1) }
         func raw(from: Int64, through: Int64) {
-            for i in range(from: from, through: through) {
-                body(UTCTime.dayIndex(timestamps[i]), operations[i], executionTimes[i], 1)
+            forEachSlice(from: from, through: through) { block, range in
+                for i in range { body(block.day, block.operations[i], block.executionTimes[i], 1) }
             }
         }
         let firstDay = UTCTime.dayIndex(start)
@@ -248,8 +246,8 @@ public struct AgentMetricSeries: Sendable {
         }
         /// Whether every raw metric of day `d` lies in the window.
         func whole(_ d: Int64) -> Bool {
-            range(from: max(start, dayStart(d)), through: min(end, dayEnd(d)))
-                == range(from: dayStart(d), through: dayEnd(d))
+            count(from: max(start, dayStart(d)), through: min(end, dayEnd(d)))
+                == count(from: dayStart(d), through: dayEnd(d))
         }
         var from = max(firstDay, firstClean)
         if from == firstDay && !whole(firstDay) { from += 1 }
@@ -302,7 +300,7 @@ public struct AgentMetricSeries: Sendable {
         var h = hourLowerBound(firstFull)
         while h < hourStarts.count && hourStarts[h] < endFull {
             if rawOnly && hourStarts[h] < retiredBefore {
-                rawPieces(range(from: hourStarts[h], through: hourStarts[h] + hour - 1), body)
+                rawPieces(from: hourStarts[h], through: hourStarts[h] + hour - 1, body)
             } else {
                 body(hourStarts[h], hourTotals[h])
             }
@@ -322,24 +320,28 @@ public struct AgentMetricSeries: Sendable {
             if h < hourStarts.count && hourStarts[h] == hourStart { body(hourStart, hourTotals[h]) }
             return
         }
-        let inside = range(from: from, through: through)
-        guard !inside.isEmpty else { return }
-        let whole = range(from: hourStart, through: hourStart + UTCTime.microsecondsPerHour - 1)
-        if whole == inside && hourStart >= retiredBefore {
+        let inside = count(from: from, through: through)
+        guard inside > 0 else { return }
+        // The part holds every metric of the hour when it holds as many (it lies inside the hour).
+        if hourStart >= retiredBefore
+            && inside == count(from: hourStart, through: hourStart + UTCTime.microsecondsPerHour - 1)
+        {
             let h = hourLowerBound(hourStart)
             if h < hourStarts.count && hourStarts[h] == hourStart {
                 body(hourStart, hourTotals[h])
                 return
             }
         }
-        rawPieces(inside, body)
+        rawPieces(from: from, through: through, body)
     }
 
-    private func rawPieces(_ indices: Range<Int>, _ body: (Int64, OperationTotals) -> Void) {
-        for i in indices {
-            var one = OperationTotals()
-            one.add(self, i)
-            body(timestamps[i], one)
+    private func rawPieces(from start: Int64, through end: Int64, _ body: (Int64, OperationTotals) -> Void) {
+        forEachSlice(from: start, through: end) { block, range in
+            for i in range {
+                var one = OperationTotals()
+                one.add(block, i)
+                body(block.timestamps[i], one)
+            }
         }
     }
 
@@ -350,16 +352,6 @@ public struct AgentMetricSeries: Sendable {
         return out
     }
 
-    /// First index whose timestamp is ≥ `t`.
-    public func lowerBound(_ t: Int64) -> Int { timestamps.lowerBound(t) }
-
-    /// The indices with `start ≤ timestamp ≤ end`.
-    public func range(from start: Int64, through end: Int64) -> Range<Int> {
-        guard start <= end else { return 0..<0 }
-        let lo = lowerBound(start)
-        let hi = end == Int64.max ? timestamps.count : lowerBound(end + 1)
-        return lo..<max(lo, hi)
-    }
 }
 
 /// All stored metrics, per agent, with interned operation types.

@@ -29,7 +29,7 @@ public struct OperationTotals: Sendable, Equatable {
     }
 
     @inline(__always)
-    mutating func add(_ s: AgentMetricSeries, _ i: Int) {
+    mutating func add(_ s: MetricBlock, _ i: Int) {
         add(
             success: s.successes[i], executionTime: s.executionTimes[i], tokens: s.tokens[i], costNanos: s.costs[i],
             quality: s.qualities[i])

@@ -1,0 +1,152 @@
+import Utilities
+
+/// The stored metrics of one agent and one UTC day, as columns sorted by (timestamp, id). An
+/// agent's series is a list of these, one per day with data: a metric that arrives late moves
+/// only the metrics after it in its own day, and a day that is over keeps exactly its size.
+public struct MetricBlock: Sendable {
+    public let agentID: Int64
+    /// The UTC day (`UTCTime.dayIndex`) of every metric of the block.
+    public let day: Int64
+    public internal(set) var timestamps: [Int64] = []
+    public internal(set) var ids: [Int64] = []
+    public internal(set) var operations: [Int32] = []
+    public internal(set) var executionTimes: [Double] = []
+    public internal(set) var tokens: [Int64] = []
+    public internal(set) var successes: [Bool] = []
+    /// Quality score, NaN when not scored.
+    public internal(set) var qualities: [Double] = []
+    public internal(set) var costs: [Int64] = []
+
+    public var count: Int { timestamps.count }
+
+    init(agentID: Int64, day: Int64) {
+        self.agentID = agentID
+        self.day = day
+    }
+
+    /// The value of a statistic metric at `i` (nil for an unscored quality).
+    @inline(__always)
+    public func value(_ metric: StatisticMetric, at i: Int) -> Double? {
+        switch metric {
+        case .executionTime: return executionTimes[i]
+        case .cost: return Money.usd(costs[i])
+        case .tokens: return Double(tokens[i])
+        case .qualityScore: return qualities[i].isNaN ? nil : qualities[i]
+        }
+    }
+
+    /// First index whose timestamp is ≥ `t`.
+    func lowerBound(_ t: Int64) -> Int { timestamps.lowerBound(t) }
+
+    /// The indices with `start ≤ timestamp ≤ end`.
+    public func range(from start: Int64, through end: Int64) -> Range<Int> {
+        guard start <= end else { return 0..<0 }
+        let lo = lowerBound(start)
+        let hi = end == Int64.max ? count : lowerBound(end + 1)
+        return lo..<max(lo, hi)
+    }
+
+    /// Where a metric goes: the first index whose (timestamp, id) sorts after it.
+    func position(timestamp: Int64, id: Int64, from lo: Int = 0) -> Int {
+        var lo = lo
+        var hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if (timestamps[mid], ids[mid]) < (timestamp, id) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Stores a metric of the block's day at its place (appended when it sorts last).
+    mutating func insert(id: Int64, operation: Int32, metric e: StoredMetric) {
+        let index = position(timestamp: e.timestamp, id: id)
+        if index == count {
+            timestamps.append(e.timestamp)
+            ids.append(id)
+            operations.append(operation)
+            executionTimes.append(e.executionTimeMs)
+            tokens.append(e.tokensUsed)
+            successes.append(e.success)
+            qualities.append(e.quality)
+            costs.append(e.costNanos)
+        } else {
+            timestamps.insert(e.timestamp, at: index)
+            ids.insert(id, at: index)
+            operations.insert(operation, at: index)
+            executionTimes.insert(e.executionTimeMs, at: index)
+            tokens.insert(e.tokensUsed, at: index)
+            successes.insert(e.success, at: index)
+            qualities.insert(e.quality, at: index)
+            costs.insert(e.costNanos, at: index)
+        }
+    }
+
+    /// Merges metrics of the block's day, sorted by (timestamp, id), into new columns of exactly
+    /// the merged size (so a day that is over stays at its size after late data).
+    mutating func merge(_ late: ArraySlice<AgentMetricSeries.LateMetric>) {
+        let total = count + late.count
+        var out = MetricBlock(agentID: agentID, day: day)
+        out.reserve(total)
+        var next = 0
+        for l in late {
+            let at = position(timestamp: l.metric.timestamp, id: l.id, from: next)
+            out.append(contentsOf: self, next..<at)
+            out.timestamps.append(l.metric.timestamp)
+            out.ids.append(l.id)
+            out.operations.append(l.operation)
+            out.executionTimes.append(l.metric.executionTimeMs)
+            out.tokens.append(l.metric.tokensUsed)
+            out.successes.append(l.metric.success)
+            out.qualities.append(l.metric.quality)
+            out.costs.append(l.metric.costNanos)
+            next = at
+        }
+        out.append(contentsOf: self, next..<count)
+        self = out
+    }
+
+    /// The block with only the metrics at `kept` (ascending), in columns of exactly that size.
+    func keeping(_ kept: [Int]) -> MetricBlock {
+        var out = MetricBlock(agentID: agentID, day: day)
+        out.reserve(kept.count)
+        for i in kept { out.append(contentsOf: self, i..<(i + 1)) }
+        return out
+    }
+
+    /// Columns of exactly the block's size (for a day that is over).
+    mutating func trim() {
+        guard timestamps.capacity > count else { return }
+        var out = MetricBlock(agentID: agentID, day: day)
+        out.reserve(count)
+        out.append(contentsOf: self, 0..<count)
+        self = out
+    }
+
+    mutating func remapOperations(_ map: [Int32]) {
+        for i in operations.indices { operations[i] = map[Int(operations[i])] }
+    }
+
+    private mutating func reserve(_ n: Int) {
+        timestamps.reserveCapacity(n)
+        ids.reserveCapacity(n)
+        operations.reserveCapacity(n)
+        executionTimes.reserveCapacity(n)
+        tokens.reserveCapacity(n)
+        successes.reserveCapacity(n)
+        qualities.reserveCapacity(n)
+        costs.reserveCapacity(n)
+    }
+
+    /// Appends `other`'s metrics at `range`.
+    mutating func append(contentsOf other: MetricBlock, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        timestamps.append(contentsOf: other.timestamps[range])
+        ids.append(contentsOf: other.ids[range])
+        operations.append(contentsOf: other.operations[range])
+        executionTimes.append(contentsOf: other.executionTimes[range])
+        tokens.append(contentsOf: other.tokens[range])
+        successes.append(contentsOf: other.successes[range])
+        qualities.append(contentsOf: other.qualities[range])
+        costs.append(contentsOf: other.costs[range])
+    }
+}
