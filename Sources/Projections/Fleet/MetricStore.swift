@@ -70,6 +70,8 @@ public struct AgentMetricSeries: Sendable {
             // A new day: the one before is over, and keeps exactly its size.
             if last >= 0 { blocks[last].trim() }
             var block = MetricBlock(agentID: agentID, day: day)
+            // Room for as many as the day before held: most days then never grow their columns.
+            if last >= 0 { block.reserve(blocks[last].count) }
             block.insert(id: id, operation: operation, metric: e)
             blocks.append(block)
         } else if deferLate {
