@@ -155,6 +155,7 @@ public struct AgentMetricSeries: Sendable {
             let (next, overflow) = (day + 1).multipliedReportingOverflow(by: UTCTime.microsecondsPerDay)
             let end = overflow ? flat.count : flat.lowerBound(next)
             var block = MetricBlock(agentID: agentID, day: day)
+            block.reserve(MetricBlock.sealedRoom(end - start))
             block.append(contentsOf: flat, start..<end)
             blocks.append(block)
             start = end
