@@ -14,7 +14,8 @@ data directory, starts `serve` on it and measures:
   a parameter the service ignores) so every answer is computed, none comes from the
   windowed-answer cache that serves a repeated poll;
 - 20 batches of 1,000 late metrics (timestamps spread over the 90 days) and 20 batches of 1,000
-  current ones (the last minute), posted one after the other on one connection: metrics/s.
+  current ones (the last minute), posted one after the other on one connection, then 80 current
+  batches from 8 connections at once (10 each): metrics/s.
 
 Prints one Markdown table. Python 3 standard library only.
 
@@ -31,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -249,8 +251,31 @@ def main():
             seconds = time.perf_counter() - t0
             rows.append((f"POST {name}", f"{seconds:.2f} s", f"{20_000 / seconds:,.0f} metrics/s"))
 
+        # Current batches from 8 connections at once (one thread each, bodies built beforehand).
+        bodies = [[batch(False) for _ in range(10)] for _ in range(8)]
+        failures = []
+
+        def post_all(mine):
+            c = Client(port)
+            for body in mine:
+                status, data = c.request("POST", f"{v1}/metrics", body)
+                if status != 201:
+                    failures.append(f"POST /metrics answered {status}: {data[:200]!r}")
+
+        threads = [threading.Thread(target=post_all, args=(mine,)) for mine in bodies]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.perf_counter() - t0
+        if failures:
+            raise SystemExit(failures[0])
+        rows.append(("POST 80 current batches of 1,000 from 8 connections", f"{seconds:.2f} s",
+                     f"{80_000 / seconds:,.0f} metrics/s"))
+
         anon = anonymous_kib(server.pid) * 1024
-        total = args.metrics + 40_000
+        total = args.metrics + 120_000
         rows.append(("anonymous memory after the writes", f"{anon / 2**20:,.0f} MiB", f"{anon / total:.1f} B/metric"))
     finally:
         if server is not None:
