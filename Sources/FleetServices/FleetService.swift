@@ -50,7 +50,7 @@ public final class FleetService: Sendable {
                 return WriterState(ingestion: caughtUp.ingestion)
             },
             clock: clock,
-            onCommit: { first, _ in
+            onCommit: { first, last in
                 let sequence = projection.state.withLock { state in
                     do {
                         try Self.fold(log: log, into: &state, from: first)
@@ -59,7 +59,7 @@ public final class FleetService: Sendable {
                     }
                     return state.sequence
                 }
-                projection.published(sequence)
+                projection.published(sequence, committedThrough: last)
             })
     }
 
@@ -239,6 +239,15 @@ public final class FleetService: Sendable {
         await projection.wait(atLeast: sequence)
     }
 
+    /// The projection's sequence as last published (read without its lock).
+    var projectionSequence: UInt64 { projection.sequence }
+
+    /// Returns once the projection holds `head` or the writer's commit hook has handled the commit
+    /// through it, or when the task is cancelled.
+    func waitForCommitHook(_ head: UInt64) async {
+        await projection.waitForCommitHook(head)
+    }
+
     /// Runs an evaluation decision that needs the metric data of the projection.
     func withProjection<R>(_ body: (borrowing FleetProjection) -> R) -> R {
         projection.state.withLock { body($0) }
@@ -257,21 +266,38 @@ final class ProjectionHolder: Sendable {
     /// Replacements of the projection as a whole (`swapProjection(replacing: true)`), changed under
     /// `state`'s lock.
     let generation = Atomic<UInt64>(0)
-    /// The projection's sequence as last published.
-    private let position: Watched<UInt64>
+    struct Position {
+        /// The projection's sequence as last published.
+        var sequence: UInt64
+        /// The last event of the last commit whose hook ran (folded or failed to).
+        var committed: UInt64
+    }
+
+    private let position: Watched<Position>
 
     init(_ initial: FleetProjection) {
-        position = Watched(initial.sequence)
+        position = Watched(Position(sequence: initial.sequence, committed: initial.sequence))
         state = Mutex(initial)
     }
 
-    /// Records that the projection now holds everything up to `sequence` and wakes whoever waited
-    /// for a position up to it.
-    func published(_ sequence: UInt64) {
-        position.update { $0 = sequence }
+    /// Records that the projection now holds everything up to `sequence` (and, from the commit
+    /// hook, that the commit through `committedThrough` was handled) and wakes whoever waited.
+    func published(_ sequence: UInt64, committedThrough: UInt64? = nil) {
+        position.update {
+            $0.sequence = sequence
+            if let committedThrough { $0.committed = max($0.committed, committedThrough) }
+        }
     }
 
+    var sequence: UInt64 { position.value.sequence }
+
     func wait(atLeast sequence: UInt64) async {
-        await position.wait { $0 >= sequence }
+        await position.wait { $0.sequence >= sequence }
+    }
+
+    /// Returns once the projection holds `head` or the commit hook has handled the commit through
+    /// it (or the task is cancelled).
+    func waitForCommitHook(_ head: UInt64) async {
+        await position.wait { $0.sequence >= head || $0.committed >= head }
     }
 }
