@@ -42,8 +42,14 @@ extension FleetProjection {
         }
         // Without an operation filter, each block's part of the window is a slice of its column:
         // copied in one go (the order and values of the visit above).
+        let ids = agentID.map { [$0] } ?? metrics.series.keys.sorted()
+        // Sized once: grown by doubling, the copies and page faults of the larger arrays cost as
+        // much as the copy itself (millions of values for a fleet-wide window).
+        var count = 0
+        for id in ids { count += metrics.series[id]?.count(from: window.start, through: window.end) ?? 0 }
         var values: [Double] = []
-        for id in agentID.map({ [$0] }) ?? metrics.series.keys.sorted() {
+        values.reserveCapacity(count)
+        for id in ids {
             metrics.series[id]?.forEachSlice(from: window.start, through: window.end) { b, range in
                 switch metric {
                 case .executionTime: values.append(contentsOf: b.executionTimes[range])
