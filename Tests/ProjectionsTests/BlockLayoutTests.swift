@@ -58,7 +58,10 @@ struct BlockLayoutTests {
                 executionTime: Double.random(in: 10...900, using: &rng).rounded() / 4,
                 tokens: Int64.random(in: 0...9_000, using: &rng), success: Int.random(in: 0..<7, using: &rng) > 0,
                 quality: Bool.random(using: &rng) ? Double.random(in: 0...100, using: &rng) : nil,
-                cost: Int64.random(in: 0...50_000_000, using: &rng))
+                // One in forty costs more than $4.29: its day's cost column widens to 64 bits.
+                cost: Int.random(in: 0..<40, using: &rng) == 0
+                    ? Int64.random(in: 4_300_000_000...9_000_000_000_000, using: &rng)
+                    : Int64.random(in: 0...50_000_000, using: &rng))
             raws.append(raw)
             events.append(
                 .metricRecorded(
@@ -144,10 +147,50 @@ struct BlockLayoutTests {
         // without the trim, the days that outgrew the day before keep up to twice their size.
         let sealed = series.blocks.dropLast()
         let metrics = sealed.reduce(0) { $0 + $1.count }
-        for column in [\MetricBlock.timestamps, \MetricBlock.ids, \MetricBlock.costs] {
-            let room = sealed.reduce(0) { $0 + $1[keyPath: column].capacity }
+        let capacities: [(MetricBlock) -> Int] = [
+            { $0.timestamps.capacity }, { $0.ids.capacity }, { $0.costs.capacity },
+        ]
+        for capacity in capacities {
+            let room = sealed.reduce(0) { $0 + capacity($1) }
             #expect(Double(room) <= 1.1 * Double(metrics) + 8 * Double(sealed.count), "\(room) for \(metrics)")
         }
+    }
+
+    @Test("a compact column widens once a value does not fit, keeping every value, in appends, inserts and moves")
+    func compactColumn() {
+        var column = CompactColumn<UInt16, Int32>()
+        var reference: [Int32] = []
+        var rng = SplitMix64(state: 9)
+        for step in 0..<3_000 {
+            // Small values first; from step 2,000 on, some past 2¹⁶.
+            let v = Int32.random(in: 0...(step < 2_000 ? 60_000 : 200_000), using: &rng)
+            switch step % 3 {
+            case 0:
+                column.append(v)
+                reference.append(v)
+            case 1:
+                let at = Int.random(in: 0...reference.count, using: &rng)
+                column.insert(v, at: at)
+                reference.insert(v, at: at)
+            default:
+                // Room for two at the end, the run from `at` moved right by two, then filled.
+                let at = Int.random(in: 0...reference.count, using: &rng)
+                let end = reference.count
+                column.grow(by: 2)
+                column.shift(at, end, by: 2)
+                column[at] = v
+                column[at + 1] = v &+ 1
+                reference.insert(contentsOf: [v, v &+ 1], at: at)
+            }
+            if step == 1_999 { #expect(!column.isWide) }
+        }
+        #expect(column.isWide)
+        #expect(column.all == reference)
+        #expect((0..<reference.count).allSatisfy { column[$0] == reference[$0] })
+        var narrow = CompactColumn<UInt32, Int64>([1, 2, 3])
+        #expect(!narrow.isWide && narrow.stride == 4)
+        narrow.append(contentsOf: CompactColumn<UInt32, Int64>([5_000_000_000, 7]), 0..<2)
+        #expect(narrow.isWide && narrow.all == [1, 2, 3, 5_000_000_000, 7])
     }
 
     @Test("values, counts, time series and outliers over 2,000 random windows equal the raw computation")

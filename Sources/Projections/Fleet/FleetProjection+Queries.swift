@@ -54,8 +54,8 @@ extension FleetProjection {
                 switch metric {
                 case .executionTime: values.append(contentsOf: b.executionTimes[range])
                 case .qualityScore: values.append(contentsOf: b.qualities[range].lazy.filter { !$0.isNaN })
-                case .tokens: values.append(contentsOf: b.tokens[range].lazy.map { Double($0) })
-                case .cost: values.append(contentsOf: b.costs[range].lazy.map { Money.usd($0) })
+                case .tokens: for i in range { values.append(Double(b.tokens[i])) }
+                case .cost: for i in range { values.append(Money.usd(b.costs[i])) }
                 }
             }
         }

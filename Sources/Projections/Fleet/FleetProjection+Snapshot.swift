@@ -112,14 +112,14 @@ extension FleetProjection {
                     var s = AgentMetricSeries(agentID: id)
                     var flat = MetricBlock(agentID: id, day: 0)
                     flat.timestamps = try r.array(Int64.self, count: n)
-                    flat.ids = try r.array(Int64.self, count: n)
-                    flat.operations = try r.array(Int32.self, count: n)
+                    flat.ids = CompactColumn(try r.array(Int64.self, count: n))
+                    flat.operations = CompactColumn(try r.array(Int32.self, count: n))
                     flat.executionTimes = try r.array(UInt64.self, count: n).map(Double.init(bitPattern:))
-                    flat.tokens = try r.array(Int64.self, count: n)
+                    flat.tokens = CompactColumn(try r.array(Int64.self, count: n))
                     flat.successes = try r.array(UInt8.self, count: n).map { $0 != 0 }
                     flat.qualities = try r.array(UInt64.self, count: n).map(Double.init(bitPattern:))
-                    flat.costs = try r.array(Int64.self, count: n)
-                    guard flat.operations.allSatisfy({ $0 >= 0 && UInt64($0) < opCount }),
+                    flat.costs = CompactColumn(try r.array(Int64.self, count: n))
+                    guard flat.operations.all.allSatisfy({ $0 >= 0 && UInt64($0) < opCount }),
                         zip(flat.timestamps.indices, flat.timestamps.indices.dropFirst()).allSatisfy({
                             (flat.timestamps[$0], flat.ids[$0]) < (flat.timestamps[$1], flat.ids[$1])
                         })

@@ -163,6 +163,14 @@ public struct AgentMetricSeries: Sendable {
         count = flat.count
     }
 
+    /// One compact column of every block, concatenated (time order): for checks and snapshots.
+    public func column<N, W>(_ path: KeyPath<MetricBlock, CompactColumn<N, W>>) -> [W] {
+        var out: [W] = []
+        out.reserveCapacity(count)
+        for block in blocks { out.append(contentsOf: block[keyPath: path].all) }
+        return out
+    }
+
     /// One column of every block, concatenated (time order): for checks and snapshots, not reads.
     public func column<T>(_ path: KeyPath<MetricBlock, [T]>) -> [T] {
         var out: [T] = []
