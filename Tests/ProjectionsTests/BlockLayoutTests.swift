@@ -191,6 +191,9 @@ struct BlockLayoutTests {
         #expect(!narrow.isWide && narrow.stride == 4)
         narrow.append(contentsOf: CompactColumn<UInt32, Int64>([5_000_000_000, 7]), 0..<2)
         #expect(narrow.isWide && narrow.all == [1, 2, 3, 5_000_000_000, 7])
+        var small = CompactColumn<UInt32, Int64>()
+        small.append(contentsOf: narrow, 0..<3)
+        #expect(!small.isWide && small.all == [1, 2, 3])
     }
 
     @Test("values, counts, time series and outliers over 2,000 random windows equal the raw computation")

@@ -79,13 +79,12 @@ public struct CompactColumn<Narrow: FixedWidthInteger & UnsignedInteger & Sendab
     mutating func append(contentsOf other: CompactColumn, _ range: Range<Int>) {
         if !isWide && !other.isWide {
             narrow.append(contentsOf: other.narrow[range])
+        } else if isWide && other.isWide {
+            wide.append(contentsOf: other.wide[range])
         } else {
-            if !isWide { widen() }
-            if other.isWide {
-                wide.append(contentsOf: other.wide[range])
-            } else {
-                for i in range { wide.append(Wide(truncatingIfNeeded: other.narrow[i])) }
-            }
+            // Value by value: a narrow column takes a wide one's values while they fit (a block
+            // split from a snapshot's wide column stays narrow unless its own values need 64 bits).
+            for i in range { append(other[i]) }
         }
     }
 
