@@ -245,6 +245,37 @@ struct BlockLayoutTests {
         }
     }
 
+    @Test("outliers at the threshold: a value whose z equals it is not one, one just below it makes it one")
+    func outlierThresholdEdges() {
+        var p = FleetProjection()
+        p.apply(.agentRegistered(AgentRegistered(agentID: 1, name: "a", role: "r")), sequence: 1)
+        var rng = SplitMix64(state: 21)
+        var values: [Double] = []
+        for k in 0..<400 {
+            let v =
+                k % 97 == 0 ? Double.random(in: 2_000...9_000, using: &rng) : Double.random(in: 90...110, using: &rng)
+            values.append(v)
+            p.apply(
+                .metricRecorded(
+                    MetricRecorded(
+                        agentID: 1, operationType: "op", timestamp: Self.start + Int64(k) * 1_000_000,
+                        executionTimeMs: v,
+                        tokensUsed: 1, success: true, qualityScore: nil, costNanos: 1)),
+                sequence: UInt64(k + 2))
+        }
+        let mean = Statistics.mean(values)!
+        let std = Statistics.populationStandardDeviation(values)!
+        let window = TimeWindow(start: Self.start, end: Self.start + Self.day)
+        for (k, v) in values.enumerated() where k % 13 == 0 {
+            let z = abs((v - mean) / std)
+            let at = p.findOutliers(.executionTime, window: window, agentID: 1, operation: nil, zThreshold: z)
+            #expect(!at.contains { $0.id == Int64(k + 2) }, "value \(k) at z \(z)")
+            let below = p.findOutliers(
+                .executionTime, window: window, agentID: 1, operation: nil, zThreshold: z.nextDown)
+            #expect(below.contains { $0.id == Int64(k + 2) }, "value \(k) just past z \(z.nextDown)")
+        }
+    }
+
     /// The ids of the outliers of `values` (|z| > 2), sorted by |z| descending, then id.
     static func outlierIDs(_ raws: [Raw], _ metric: StatisticMetric) -> [Int64] {
         let scored = raws.compactMap { r in r.value(metric).map { (r.id, $0) } }
