@@ -41,15 +41,7 @@ extension FleetProjection {
             !values.allSatisfy({ $0 == values[0] })
         else { return [] }
         var out: [Outlier] = []
-        // A value inside [innerLow, innerHigh] is at least `margin` closer to the mean than
-        // zThreshold standard deviations, a margin a million times wider than the rounding of z:
-        // its z need not be computed (most values of a population are there).
-        let reach = zThreshold * std
-        let margin = 1e-9 * (abs(mean) + reach)
-        let innerLow = mean - reach + margin
-        let innerHigh = mean + reach - margin
-        @inline(__always) func check(_ s: MetricBlock, _ i: Int, _ v: Double) {
-            if v >= innerLow && v <= innerHigh { return }
+        func check(_ s: MetricBlock, _ i: Int, _ v: Double) {
             let z = (v - mean) / std
             if abs(z) > zThreshold {
                 out.append(
