@@ -1,5 +1,3 @@
-import CLMDB
-
 /// Why records could not be imported.
 public enum EventLogImportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The records do not continue the log: each must have the sequence after the previous one,
@@ -38,60 +36,33 @@ extension EventLog {
                 throw EventLogError.eventIDTooLong(length: id.utf8.count)
             }
         }
+        if isClosed { throw EventLogError.closed }
         var attempts = 0
         while true {
             attempts += 1
-            if isClosed { throw EventLogError.closed }
-            let (used, size) = mapUsage()
-            if used > size / 4 * 3 { try growMap() }
-            let rc = try writeImported(records)
-            if rc == MDB_MAP_FULL && attempts < 64 {
-                try growMap()
+            try storage.makeRoom(force: attempts > 1)
+            do {
+                try writeImported(records)
+            } catch let error as EventLogError where error.isMapFull && attempts < 64 {
                 continue
             }
-            try EventLogError.check(rc, "import")
             publishHead(records[records.count - 1].sequence)
             return
         }
     }
 
-    /// One write transaction for `records`; returns `MDB_MAP_FULL` (after aborting) when the map
-    /// filled up, 0 after a commit, and throws on anything else.
-    private func writeImported(_ records: [EventRecord]) throws -> Int32 {
-        var txnPointer: OpaquePointer?
-        try EventLogError.check(mdb_txn_begin(env, nil, 0, &txnPointer), "txn_begin(import)")
-        guard let txn = txnPointer else { throw EventLogError.closed }
-        var open = true
-        defer { if open { mdb_txn_abort(txn) } }
+    /// One write group for `records`.
+    private func writeImported(_ records: [EventRecord]) throws {
+        let group = try storage.beginGroup()
+        defer { group.abort() }
         var buffer: [UInt8] = []
         for record in records {
             let event = NewEvent(
                 eventID: record.clientEventID, type: record.type, schemaVersion: record.schemaVersion,
                 occurredAt: record.occurredAt, payload: record.payload)
             RecordCodec.encode(event, sequence: record.sequence, recordedAt: record.recordedAt, into: &buffer)
-            var key = RecordCodec.encodeKey(record.sequence)
-            var rc = withUnsafeMutableBytes(of: &key) { k in
-                buffer.withUnsafeMutableBytes { v in
-                    var kv = MDB_val(mv_size: 8, mv_data: k.baseAddress)
-                    var vv = MDB_val(mv_size: v.count, mv_data: v.baseAddress)
-                    return mdb_put(txn, eventsDB, &kv, &vv, UInt32(MDB_APPEND))
-                }
-            }
-            if rc == MDB_MAP_FULL { return rc }
-            try EventLogError.check(rc, "put(event \(record.sequence))")
-            if let id = record.clientEventID {
-                rc = Self.putBytes(
-                    txn: txn, dbi: idsDB, key: Array(id.utf8),
-                    value: withUnsafeBytes(of: record.sequence.bigEndian) { Array($0) }, flags: UInt32(MDB_NOOVERWRITE))
-                if rc == MDB_MAP_FULL { return rc }
-                if rc == MDB_KEYEXIST { throw EventLogImportError.duplicateEventID(id: id, sequence: record.sequence) }
-                try EventLogError.check(rc, "put(event id of \(record.sequence))")
-            }
+            try group.importRecord(sequence: record.sequence, eventID: record.clientEventID, record: buffer)
         }
-        open = false
-        let rc = mdb_txn_commit(txn)
-        if rc == MDB_MAP_FULL { return rc }
-        try EventLogError.check(rc, "txn_commit(import)")
-        return 0
+        try group.commit()
     }
 }

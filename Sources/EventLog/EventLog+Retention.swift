@@ -1,5 +1,3 @@
-import CLMDB
-
 extension EventLog {
     /// The meta key holding the retention horizon (8 bytes, big endian).
     static let retentionHorizonKey = "retention.horizon"
@@ -44,42 +42,11 @@ extension EventWriter {
         let log = self.log
         // Raise the horizon first: it only relaxes the gap check, for sequences below the marker.
         log.raiseHorizon(to: horizon)
-        try await maintenance { txn in
+        try await maintenance { group in
             let stored = max(horizon, log.retentionHorizon)
-            try EventLogError.check(
-                EventLog.putBytes(
-                    txn: txn, dbi: log.metaDB, key: Array(EventLog.retentionHorizonKey.utf8),
-                    value: withUnsafeBytes(of: stored.bigEndian) { Array($0) }, flags: 0),
-                "put(meta retention.horizon)")
+            try group.putMeta(EventLog.retentionHorizonKey, withUnsafeBytes(of: stored.bigEndian) { Array($0) })
             for sequence in sequences {
-                var keyValue = RecordCodec.encodeKey(sequence)
-                let rc = withUnsafeMutableBytes(of: &keyValue) { k -> Int32 in
-                    var key = MDB_val(mv_size: 8, mv_data: k.baseAddress)
-                    var value = MDB_val()
-                    var rc = mdb_get(txn, log.eventsDB, &key, &value)
-                    if rc == MDB_NOTFOUND { return 0 }
-                    guard rc == 0 else { return rc }
-                    if let view = try? RecordCodec.decode(
-                        sequence: sequence, record: UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size),
-                        verify: false), view.clientEventIDBytes.count > 0
-                    {
-                        var idKey = MDB_val(
-                            mv_size: view.clientEventIDBytes.count,
-                            mv_data: UnsafeMutableRawPointer(mutating: view.clientEventIDBytes.baseAddress))
-                        // Only when the index still points at this event.
-                        var indexed = MDB_val()
-                        rc = mdb_get(txn, log.idsDB, &idKey, &indexed)
-                        if rc == 0, indexed.mv_size == 8,
-                            UInt64(bigEndian: UnsafeRawPointer(indexed.mv_data!).loadUnaligned(as: UInt64.self))
-                                == sequence
-                        {
-                            rc = mdb_del(txn, log.idsDB, &idKey, nil)
-                        }
-                        guard rc == 0 || rc == MDB_NOTFOUND else { return rc }
-                    }
-                    return mdb_del(txn, log.eventsDB, &key, nil)
-                }
-                try EventLogError.check(rc, "del(event \(sequence))")
+                try group.removeEvent(sequence)
             }
         }
     }

@@ -1,16 +1,12 @@
-import CLMDB
 import Foundation
 import Synchronization
 
-/// The append-only event log: one LMDB environment in a directory, holding
-/// - `events`: records keyed by a gapless big-endian 64-bit sequence starting at 1,
-/// - `event_ids`: client event id → sequence (idempotency index; events without a client id cost nothing),
-/// - `meta`: format version, creation time,
-/// - `snapshots`: projection checkpoints (name → sequence, version, bytes).
+/// The append-only event log: records under a gapless sequence starting at 1, an index from
+/// client event id to sequence, meta values and projection snapshots, kept by a `LogStorage`
+/// (LMDB in a directory by default; PostgreSQL through the `PostgresLog` module).
 ///
-/// Reads run in short read transactions (never across an `await`); all writes go through the
-/// single `EventWriter` of the process. A second process opening the same directory for writing
-/// is refused (`EventLogError.directoryLocked`).
+/// Reads are short (never across an `await`) and verify each record's checksum; all writes go
+/// through the single `EventWriter` of the process.
 public final class EventLog: @unchecked Sendable {
     /// Opening options.
     public struct Options: Sendable {
@@ -38,21 +34,16 @@ public final class EventLog: @unchecked Sendable {
     /// The on-disk format this build writes and reads.
     public static let formatVersion = 1
 
+    /// The local directory of the service's files (LMDB's environment, retention archives,
+    /// reports); with another storage, the directory beside it for those files.
     public let directory: String
     public let options: Options
-    let env: OpaquePointer
-    let eventsDB: MDB_dbi
-    let idsDB: MDB_dbi
-    let metaDB: MDB_dbi
-    let snapshotsDB: MDB_dbi
-    let resizeLock = ReadWriteLock()
-    private let lockFD: Int32
+    /// Where the records are.
+    public let storage: any LogStorage
     private let cachedHead = Atomic<UInt64>(0)
     /// Sequences below this one may be missing: retention removed them (0 while it never ran).
     let horizon = Atomic<UInt64>(0)
     private let state = Mutex<LogState>(LogState())
-    /// Number of stale reader slots cleared at open.
-    public let staleReadersCleared: Int32
 
     private struct LogState {
         var closed = false
@@ -60,114 +51,31 @@ public final class EventLog: @unchecked Sendable {
         var subscribers: [Int: AsyncStream<UInt64>.Continuation] = [:]
     }
 
-    /// Opens (creating when needed) the log in `directory`.
-    public init(directory: String, options: Options = Options()) throws {
+    /// Opens (creating when needed) the LMDB log in `directory`.
+    public convenience init(directory: String, options: Options = Options()) throws {
+        let storage = try LMDBStorage(directory: directory, options: options)
+        try self.init(storage: storage, directory: directory, options: options)
+    }
+
+    /// Opens the log kept by `storage`; `directory` holds the service's local files.
+    public init(storage: any LogStorage, directory: String, options: Options = Options()) throws {
         self.directory = directory
+        self.storage = storage
+        var options = options
+        options.readOnly = storage.isReadOnly
         self.options = options
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
-            if options.readOnly {
-                throw EventLogError.directoryUnavailable(path: directory, reason: "it does not exist")
-            }
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw EventLogError.directoryUnavailable(path: directory, reason: "\(error)")
-            }
-        } else if !isDir.boolValue {
-            throw EventLogError.directoryUnavailable(path: directory, reason: "it is not a directory")
-        }
-        if options.readOnly {
-            guard FileManager.default.fileExists(atPath: directory + "/data.mdb") else {
-                throw EventLogError.directoryUnavailable(path: directory, reason: "it holds no event log")
-            }
-            lockFD = -1
-        } else {
-            lockFD = open(directory + "/writer.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-            guard lockFD >= 0 else {
-                throw EventLogError.directoryUnavailable(path: directory, reason: String(cString: strerror(errno)))
-            }
-            if flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
-                Foundation.close(lockFD)
-                throw EventLogError.directoryLocked(path: directory)
-            }
-        }
-        var envPointer: OpaquePointer?
-        let rc = mdb_env_create(&envPointer)
-        guard rc == 0, let env = envPointer else {
-            if lockFD >= 0 { Foundation.close(lockFD) }
-            throw EventLogError.lmdbError(rc, "env_create")
-        }
-        self.env = env
-        do {
-            try EventLogError.check(mdb_env_set_maxdbs(env, 8), "env_set_maxdbs")
-            try EventLogError.check(mdb_env_set_maxreaders(env, options.maxReaders), "env_set_maxreaders")
-            try EventLogError.check(mdb_env_set_mapsize(env, options.initialMapSize), "env_set_mapsize")
-            var flags = UInt32(MDB_NOTLS)
-            if options.durability == .relaxed { flags |= UInt32(MDB_NOMETASYNC) }
-            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
-            try EventLogError.check(mdb_env_open(env, directory, flags, 0o644), "env_open")
-            var dead: Int32 = 0
-            try EventLogError.check(mdb_reader_check(env, &dead), "reader_check")
-            staleReadersCleared = dead
-            let dbs = try Self.openDatabases(env: env, readOnly: options.readOnly)
-            (eventsDB, idsDB, metaDB, snapshotsDB) = dbs
-        } catch {
-            mdb_env_close(env)
-            if lockFD >= 0 { Foundation.close(lockFD) }
-            throw error
-        }
         do {
             try checkFormat()
-            cachedHead.store(try readHead(), ordering: .releasing)
+            cachedHead.store(try storage.readHead(), ordering: .releasing)
             horizon.store(try readRetentionHorizon(), ordering: .releasing)
         } catch {
-            mdb_env_close(env)
-            if lockFD >= 0 { Foundation.close(lockFD) }
+            storage.close()
             throw error
         }
     }
 
     deinit {
         close()
-    }
-
-    private static func openDatabases(
-        env: OpaquePointer, readOnly: Bool
-    ) throws -> (MDB_dbi, MDB_dbi, MDB_dbi, MDB_dbi) {
-        var txn: OpaquePointer?
-        try EventLogError.check(mdb_txn_begin(env, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &txn), "txn_begin")
-        let create = readOnly ? 0 : UInt32(MDB_CREATE)
-        var handles: [MDB_dbi] = []
-        for name in ["events", "event_ids", "meta", "snapshots"] {
-            var dbi: MDB_dbi = 0
-            let rc = mdb_dbi_open(txn, name, create, &dbi)
-            if rc != 0 {
-                mdb_txn_abort(txn)
-                throw EventLogError.lmdbError(rc, "dbi_open(\(name))")
-            }
-            handles.append(dbi)
-        }
-        if !readOnly {
-            var key = MDB_val(mv_size: 14, mv_data: nil)
-            var value = MDB_val()
-            let existing = "format_version".withCString { ptr -> Int32 in
-                key = MDB_val(mv_size: 14, mv_data: UnsafeMutableRawPointer(mutating: ptr))
-                return mdb_get(txn, handles[2], &key, &value)
-            }
-            if existing == MDB_NOTFOUND {
-                let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
-                for (k, v) in [("format_version", "\(formatVersion)"), ("created_at", "\(now)")] {
-                    let rc = putBytes(txn: txn!, dbi: handles[2], key: Array(k.utf8), value: Array(v.utf8), flags: 0)
-                    if rc != 0 {
-                        mdb_txn_abort(txn)
-                        throw EventLogError.lmdbError(rc, "put(meta)")
-                    }
-                }
-            }
-        }
-        try EventLogError.check(mdb_txn_commit(txn), "txn_commit")
-        return (handles[0], handles[1], handles[2], handles[3])
     }
 
     private func checkFormat() throws {
@@ -178,7 +86,12 @@ public final class EventLog: @unchecked Sendable {
         }
     }
 
-    /// Closes the environment; later calls fail with `closed`. Subscribers' streams finish.
+    /// The LMDB storage, when the log is kept in LMDB (for LMDB's own checks and tests).
+    var lmdb: LMDBStorage? { storage as? LMDBStorage }
+    /// Number of stale LMDB reader slots cleared at open.
+    public var staleReadersCleared: Int32 { lmdb?.staleReadersCleared ?? 0 }
+
+    /// Closes the storage; later calls fail with `closed`. Subscribers' streams finish.
     public func close() {
         let subscribers = state.withLock { state -> [AsyncStream<UInt64>.Continuation]? in
             if state.closed { return nil }
@@ -188,13 +101,7 @@ public final class EventLog: @unchecked Sendable {
         }
         guard let subscribers else { return }
         for subscriber in subscribers { subscriber.finish() }
-        resizeLock.withWriteLock {
-            mdb_env_close(env)
-        }
-        if lockFD >= 0 {
-            flock(lockFD, LOCK_UN)
-            Foundation.close(lockFD)
-        }
+        storage.close()
     }
 
     var isClosed: Bool { state.withLock { $0.closed } }
@@ -207,28 +114,18 @@ public final class EventLog: @unchecked Sendable {
         return cachedHead.load(ordering: .acquiring)
     }
 
-    func publishHead(_ sequence: UInt64) {
+    /// Publishes a new head (after a commit, or when a follower saw the log move) and wakes the
+    /// subscribers of `headUpdates()`.
+    public func publishHead(_ sequence: UInt64) {
         cachedHead.store(sequence, ordering: .releasing)
         let subscribers = state.withLock { Array($0.subscribers.values) }
         for subscriber in subscribers { subscriber.yield(sequence) }
     }
 
-    /// The head read from LMDB (for a read-only process beside a writer).
+    /// The head read from the storage (for a read-only process beside a writer).
     public func readHead() throws -> UInt64 {
-        try withReadTransaction { txn throws in
-            var cursor: OpaquePointer?
-            try EventLogError.check(mdb_cursor_open(txn, eventsDB, &cursor), "cursor_open")
-            defer { mdb_cursor_close(cursor) }
-            var key = MDB_val()
-            var value = MDB_val()
-            let rc = mdb_cursor_get(cursor, &key, &value, MDB_LAST)
-            if rc == MDB_NOTFOUND { return 0 }
-            try EventLogError.check(rc, "cursor_get(last)")
-            guard let seq = RecordCodec.decodeKey(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)) else {
-                throw EventLogError.corruptRecord(sequence: 0, reason: "a key of \(key.mv_size) bytes")
-            }
-            return seq
-        }
+        if isClosed { throw EventLogError.closed }
+        return try storage.readHead()
     }
 
     /// A stream that yields the head sequence now and whenever it moves (newest value only).
@@ -251,64 +148,22 @@ public final class EventLog: @unchecked Sendable {
         return stream
     }
 
-    /// Runs `body` inside a short read-only transaction.
-    func withReadTransaction<R>(_ body: (OpaquePointer) throws -> R) throws -> R {
-        while true {
-            var resized = false
-            let result: R? = try resizeLock.withReadLock { () throws -> R? in
-                if isClosed { throw EventLogError.closed }
-                var txn: OpaquePointer?
-                let rc = mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn)
-                if rc == MDB_MAP_RESIZED {
-                    resized = true
-                    return nil
-                }
-                try EventLogError.check(rc, "txn_begin(read)")
-                defer { mdb_txn_abort(txn) }
-                return try body(txn!)
-            }
-            if let result { return result }
-            if resized {
-                // Another process grew the map: adopt its size, then retry.
-                try resizeLock.withWriteLock { () throws in
-                    try EventLogError.check(mdb_env_set_mapsize(env, 0), "env_set_mapsize(adopt)")
-                }
-            }
-        }
-    }
-
-    /// Calls `body` for each event from `sequence` on, at most `limit` of them, inside one short
-    /// read transaction; returns the sequence after the last one visited. Checksums are verified
-    /// unless `verify` is false; a damaged record throws `corruptRecord` and is never handed out.
+    /// Calls `body` for each event from `sequence` on, at most `limit` of them, in one short read;
+    /// returns the sequence after the last one visited. Checksums are verified unless `verify` is
+    /// false; a damaged record throws `corruptRecord` and is never handed out.
     @discardableResult
     public func read(
         from sequence: UInt64, limit: Int, verify: Bool = true, _ body: (EventRecordView) throws -> Void
     ) throws -> UInt64 {
+        if isClosed { throw EventLogError.closed }
         var next = max(sequence, 1)
-        try withReadTransaction { txn throws in
-            var cursor: OpaquePointer?
-            try EventLogError.check(mdb_cursor_open(txn, eventsDB, &cursor), "cursor_open")
-            defer { mdb_cursor_close(cursor) }
-            var keyValue = RecordCodec.encodeKey(next)
-            var key = withUnsafeMutableBytes(of: &keyValue) { MDB_val(mv_size: 8, mv_data: $0.baseAddress) }
-            var value = MDB_val()
-            var rc = mdb_cursor_get(cursor, &key, &value, MDB_SET_RANGE)
-            var count = 0
-            while rc == 0 && count < limit {
-                guard let seq = RecordCodec.decodeKey(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size))
-                else { throw EventLogError.corruptRecord(sequence: next, reason: "a key of \(key.mv_size) bytes") }
-                guard seq == next || seq <= horizon.load(ordering: .acquiring) else {
-                    throw EventLogError.gap(expected: next, found: seq)
-                }
-                let view = try RecordCodec.decode(
-                    sequence: seq, record: UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size),
-                    verify: verify)
-                try body(view)
-                next = seq + 1
-                count += 1
-                rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
+        try storage.readRecords(from: next, limit: limit) { seq, bytes in
+            guard seq == next || seq <= horizon.load(ordering: .acquiring) else {
+                throw EventLogError.gap(expected: next, found: seq)
             }
-            if rc != 0 && rc != MDB_NOTFOUND { throw EventLogError.lmdbError(rc, "cursor_get") }
+            let view = try RecordCodec.decode(sequence: seq, record: bytes, verify: verify)
+            try body(view)
+            next = seq + 1
         }
         return next
     }
@@ -338,28 +193,15 @@ public final class EventLog: @unchecked Sendable {
 
     /// The sequence of the event with this client id, if it is in the log.
     public func sequence(forEventID id: String) throws -> UInt64? {
-        let bytes = Array(id.utf8)
-        guard !bytes.isEmpty, bytes.count <= Self.maxEventIDBytes else { return nil }
-        return try withReadTransaction { txn throws in
-            try Self.lookupID(txn: txn, dbi: idsDB, bytes: bytes)
-        }
-    }
-
-    static func lookupID(txn: OpaquePointer, dbi: MDB_dbi, bytes: [UInt8]) throws -> UInt64? {
-        var value = MDB_val()
-        let rc = bytes.withUnsafeBytes { raw -> Int32 in
-            var key = MDB_val(mv_size: raw.count, mv_data: UnsafeMutableRawPointer(mutating: raw.baseAddress))
-            return mdb_get(txn, dbi, &key, &value)
-        }
-        if rc == MDB_NOTFOUND { return nil }
-        try EventLogError.check(rc, "get(event_ids)")
-        guard value.mv_size == 8 else { return nil }
-        return UInt64(bigEndian: UnsafeRawPointer(value.mv_data!).loadUnaligned(as: UInt64.self))
+        if isClosed { throw EventLogError.closed }
+        guard !id.isEmpty, id.utf8.count <= Self.maxEventIDBytes else { return nil }
+        return try storage.lookupEventID(id)
     }
 
     /// A value of the meta database.
     public func meta(_ key: String) throws -> [UInt8]? {
-        try withReadTransaction { txn throws in try get(txn: txn, dbi: metaDB, key: Array(key.utf8)) }
+        if isClosed { throw EventLogError.closed }
+        return try storage.meta(key)
     }
 
     /// A stored projection checkpoint.
@@ -375,14 +217,22 @@ public final class EventLog: @unchecked Sendable {
             self.version = version
             self.bytes = bytes
         }
+
+        /// The stored form: sequence and version (little endian), then the bytes.
+        var encoded: [UInt8] {
+            var value: [UInt8] = []
+            value.reserveCapacity(12 + bytes.count)
+            RecordCodec.appendLE(sequence, to: &value)
+            RecordCodec.appendLE(version, to: &value)
+            value.append(contentsOf: bytes)
+            return value
+        }
     }
 
     /// The checkpoint stored under `name`, if any.
     public func snapshot(named name: String) throws -> Snapshot? {
-        let raw = try withReadTransaction { txn throws in
-            try get(txn: txn, dbi: snapshotsDB, key: Array(name.utf8))
-        }
-        guard let raw, raw.count >= 12 else { return nil }
+        if isClosed { throw EventLogError.closed }
+        guard let raw = try storage.snapshot(name), raw.count >= 12 else { return nil }
         return raw.withUnsafeBytes { buffer in
             Snapshot(
                 sequence: UInt64(littleEndian: buffer.loadUnaligned(as: UInt64.self)),
@@ -391,51 +241,10 @@ public final class EventLog: @unchecked Sendable {
         }
     }
 
-    private func get(txn: OpaquePointer, dbi: MDB_dbi, key: [UInt8]) throws -> [UInt8]? {
-        var value = MDB_val()
-        let rc = key.withUnsafeBytes { raw -> Int32 in
-            var k = MDB_val(mv_size: raw.count, mv_data: UnsafeMutableRawPointer(mutating: raw.baseAddress))
-            return mdb_get(txn, dbi, &k, &value)
-        }
-        if rc == MDB_NOTFOUND { return nil }
-        try EventLogError.check(rc, "get")
-        return Array(UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size))
-    }
+    // MARK: LMDB
 
-    static func putBytes(txn: OpaquePointer, dbi: MDB_dbi, key: [UInt8], value: [UInt8], flags: UInt32) -> Int32 {
-        key.withUnsafeBytes { k in
-            value.withUnsafeBytes { v in
-                var kv = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
-                var vv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
-                return mdb_put(txn, dbi, &kv, &vv, flags)
-            }
-        }
-    }
-
-    // MARK: Map size
-
-    /// Current map size in bytes.
-    public var mapSize: Int {
-        var info = MDB_envinfo()
-        mdb_env_info(env, &info)
-        return info.me_mapsize
-    }
-
-    /// Whether the used part of the map exceeds `fraction` of it.
-    func mapUsage() -> (used: Int, size: Int) {
-        var info = MDB_envinfo()
-        var stat = MDB_stat()
-        mdb_env_info(env, &info)
-        mdb_env_stat(env, &stat)
-        return ((info.me_last_pgno + 1) * Int(stat.ms_psize), info.me_mapsize)
-    }
-
-    /// Doubles the map (at least to `minimum` bytes). Must be called with no transaction open in this process.
-    func growMap(minimum: Int = 0) throws {
-        try resizeLock.withWriteLock { () throws in
-            let current = mapSize
-            let target = max(current * 2, minimum)
-            try EventLogError.check(mdb_env_set_mapsize(env, target), "env_set_mapsize(grow)")
-        }
-    }
+    /// The LMDB map size in bytes (0 for another storage).
+    public var mapSize: Int { lmdb?.mapSize ?? 0 }
+    var env: OpaquePointer { lmdb!.env }
+    var eventsDB: UInt32 { lmdb!.eventsDB }
 }

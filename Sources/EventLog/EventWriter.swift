@@ -23,7 +23,9 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         let run: (State, AppendContext) throws -> [NewEvent]
         let complete: () -> Void
         let fail: (any Error) -> Void
-        let maintenance: ((OpaquePointer) throws -> Void)?
+        let maintenance: ((any StorageGroup) throws -> Void)?
+        /// Client ids the decision may look up (fetched for the whole group in one go by a remote storage).
+        var eventIDs: [String] = []
         /// Runs in a group of its own, after every earlier request's group committed and its
         /// `onCommit` ran.
         var exclusive = false
@@ -101,7 +103,6 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         self.rebuild = rebuild
         self.onCommit = onCommit
         self.clock = clock
-        Self.reserveLockFile(directory: log.directory)
         let thread = Thread { [unowned self] in self.runLoop() }
         thread.name = "event-log-writer"
         self.thread = thread
@@ -110,18 +111,6 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
 
     deinit {
         shutdown()
-    }
-
-    /// Allocates the blocks of LMDB's lock file. LMDB sizes it with `ftruncate` (a sparse file)
-    /// and writes reader slots through a shared mapping; on a full file system, the first touch
-    /// of a page that has no block yet would kill the process with SIGBUS instead of failing.
-    private static func reserveLockFile(directory: String) {
-        let fd = open(directory + "/lock.mdb", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_size > 0 else { return }
-        _ = posix_fallocate(fd, 0, info.st_size)
     }
 
     /// Number of group commits so far (for tests and metrics).
@@ -164,9 +153,10 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     /// those that would otherwise have shared its group.
     ///
     /// `bounded: false` exempts the request from `Limits.maximumQueuedRequests` (for the service's
-    /// own jobs; checkpoints, meta values and maintenance are always exempt).
+    /// own jobs; checkpoints, meta values and maintenance are always exempt). `eventIDs` names the
+    /// client ids `decide` may look up, so a remote storage fetches them for the whole group at once.
     public func perform<R: Sendable>(
-        exclusive: Bool = false, bounded: Bool = true,
+        exclusive: Bool = false, bounded: Bool = true, eventIDs: [String] = [],
         _ decide: @escaping @Sendable (State, AppendContext) throws -> AppendDecision<R>
     ) async throws -> R {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<R, any Error>) in
@@ -180,7 +170,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                     },
                     complete: { continuation.resume(returning: box.value!) },
                     fail: { continuation.resume(throwing: $0) },
-                    maintenance: nil, exclusive: exclusive, bounded: bounded))
+                    maintenance: nil, eventIDs: eventIDs, exclusive: exclusive, bounded: bounded))
         }
     }
 
@@ -192,7 +182,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
                 throw EventLogError.eventIDTooLong(length: id.utf8.count)
             }
         }
-        return try await perform { _, context in
+        return try await perform(eventIDs: events.compactMap(\.eventID)) { _, context in
             var outcomes: [AppendOutcome] = []
             var fresh: [NewEvent] = []
             var seenInBatch: [String: UInt64] = [:]
@@ -215,30 +205,16 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
 
     /// Stores a projection checkpoint (through the writer, as every write).
     public func writeSnapshot(name: String, _ snapshot: EventLog.Snapshot) async throws {
-        var value: [UInt8] = []
-        value.reserveCapacity(12 + snapshot.bytes.count)
-        RecordCodec.appendLE(snapshot.sequence, to: &value)
-        RecordCodec.appendLE(snapshot.version, to: &value)
-        value.append(contentsOf: snapshot.bytes)
-        let record = value
-        let key = Array(name.utf8)
-        let dbi = log.snapshotsDB
-        try await maintenance { txn in
-            try EventLogError.check(
-                EventLog.putBytes(txn: txn, dbi: dbi, key: key, value: record, flags: 0), "put(snapshot)")
-        }
+        let record = snapshot.encoded
+        try await maintenance { group in try group.putSnapshot(name, record) }
     }
 
     /// Sets a value in the meta database.
     public func setMeta(_ key: String, _ value: [UInt8]) async throws {
-        let k = Array(key.utf8)
-        let dbi = log.metaDB
-        try await maintenance { txn in
-            try EventLogError.check(EventLog.putBytes(txn: txn, dbi: dbi, key: k, value: value, flags: 0), "put(meta)")
-        }
+        try await maintenance { group in try group.putMeta(key, value) }
     }
 
-    func maintenance(_ body: @escaping @Sendable (OpaquePointer) throws -> Void) async throws {
+    func maintenance(_ body: @escaping @Sendable (any StorageGroup) throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             enqueue(
                 Request(
@@ -348,11 +324,10 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         while true {
             attempts += 1
             do {
-                let (used, size) = log.mapUsage()
-                if used > size / 4 * 3 { try growMap() }
+                try log.storage.makeRoom(force: false)
                 switch try runGroup(batch) {
                 case .retry:
-                    try growMap()
+                    try log.storage.makeRoom(force: true)
                     try restoreState(restorePoint)
                     if attempts < 64 { continue }
                     throw EventLogError.storageFull(
@@ -388,17 +363,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         }
     }
 
-    /// LMDB reports a short write as `EIO`; on a file system with no space left that is a full disk.
     private func classify(_ error: any Error) -> any Error {
-        guard case .storageFailed(let operation, let code, _)? = error as? EventLogError, code == EIO else {
-            return error
-        }
-        var fs = statvfs()
-        guard statvfs(log.directory, &fs) == 0, UInt64(fs.f_bavail) * UInt64(fs.f_frsize) < 1 << 20 else {
-            return error
-        }
-        return EventLogError.storageFull(
-            operation: operation, code: ENOSPC, message: "No space left on device, a short write")
+        log.storage.classifyCommitFailure(error)
     }
 
     /// Puts the state back to the log's head: the copy taken before the group when there is
@@ -417,42 +383,34 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
         if health == .stale { health = .failing }
     }
 
-    /// Grows the map; a map that cannot grow is reported as full storage.
-    private func growMap() throws {
+    /// Runs one write transaction for the whole group; `.retry` when the storage ran out of room
+    /// (LMDB's map filled up).
+    private func runGroup(_ batch: [Request]) throws -> GroupOutcome {
         do {
-            try log.growMap()
-        } catch let error as EventLogError where !error.isStorageUnavailable {
-            throw EventLogError.storageFull(
-                operation: "growing the map beyond \(log.mapSize) bytes", code: MDB_MAP_FULL, message: "\(error)")
+            return try runGroupOnce(batch)
+        } catch let error as EventLogError where error.isMapFull {
+            return .retry
         }
     }
 
-    /// Runs one write transaction for the whole group; `.retry` when the map filled up.
-    private func runGroup(_ batch: [Request]) throws -> GroupOutcome {
-        var txnPointer: OpaquePointer?
-        try EventLogError.check(mdb_txn_begin(log.env, nil, 0, &txnPointer), "txn_begin(write)")
-        guard let txn = txnPointer else { throw EventLogError.closed }
-        var open = true
-        defer { if open { mdb_txn_abort(txn) } }
+    private func runGroupOnce(_ batch: [Request]) throws -> GroupOutcome {
+        let group = try log.storage.beginGroup()
+        defer { group.abort() }
+        let hinted = batch.flatMap(\.eventIDs)
+        if !hinted.isEmpty { try group.prefetchEventIDs(hinted) }
         let head = log.head
         var next = head + 1
         let recordedAt = clock()
         var results: [Result<Void, any Error>] = []
         results.reserveCapacity(batch.count)
-        let idsDB = log.idsDB
         let lookup: (String) throws -> UInt64? = { id in
-            let bytes = Array(id.utf8)
-            guard !bytes.isEmpty, bytes.count <= EventLog.maxEventIDBytes else { return nil }
-            return try EventLog.lookupID(txn: txn, dbi: idsDB, bytes: bytes)
+            guard !id.isEmpty, id.utf8.count <= EventLog.maxEventIDBytes else { return nil }
+            return try group.lookupEventID(id)
         }
         for request in batch {
             if let maintenance = request.maintenance {
-                do {
-                    try maintenance(txn)
-                    results.append(.success(()))
-                } catch let error as EventLogError where error.isMapFull {
-                    return .retry
-                }
+                try maintenance(group)
+                results.append(.success(()))
                 continue
             }
             let context = AppendContext(nextSequence: next, recordedAt: recordedAt, lookup: lookup)
@@ -460,15 +418,14 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             do {
                 events = try request.run(state, context)
             } catch let error as EventLogError where error.isMapFull {
-                return .retry
+                throw error
             } catch {
                 results.append(.failure(error))
                 continue
             }
             for event in events {
-                let rc = put(event, sequence: next, recordedAt: recordedAt, txn: txn)
-                if rc == MDB_MAP_FULL { return .retry }
-                if rc != 0 { throw EventLogError.lmdbError(rc, "put(event \(next))") }
+                RecordCodec.encode(event, sequence: next, recordedAt: recordedAt, into: &recordBuffer)
+                try group.append(sequence: next, eventID: event.eventID, record: recordBuffer)
                 let appended = AppendedEvent(sequence: next, recordedAt: recordedAt, event: event)
                 // Apply at once so the next request of this group decides against it.
                 stateLock.withLock { _ in state.apply(appended) }
@@ -480,32 +437,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             injectedCommitFailures.subtract(1, ordering: .relaxed)
             throw EventLogError.lmdbError(ENOSPC, "txn_commit")
         }
-        open = false
-        let rc = mdb_txn_commit(txn)
-        if rc == MDB_MAP_FULL {
-            return .retry
-        }
-        try EventLogError.check(rc, "txn_commit")
+        try group.commit()
         return .committed(results: results, first: head + 1, last: next - 1)
-    }
-
-    private func put(_ event: NewEvent, sequence: UInt64, recordedAt: Int64, txn: OpaquePointer) -> Int32 {
-        RecordCodec.encode(event, sequence: sequence, recordedAt: recordedAt, into: &recordBuffer)
-        var key = RecordCodec.encodeKey(sequence)
-        var rc = withUnsafeMutableBytes(of: &key) { k in
-            recordBuffer.withUnsafeMutableBytes { v in
-                var kv = MDB_val(mv_size: 8, mv_data: k.baseAddress)
-                var vv = MDB_val(mv_size: v.count, mv_data: v.baseAddress)
-                return mdb_put(txn, log.eventsDB, &kv, &vv, UInt32(MDB_APPEND))
-            }
-        }
-        if rc == 0, let id = event.eventID {
-            rc = EventLog.putBytes(
-                txn: txn, dbi: log.idsDB, key: Array(id.utf8),
-                value: withUnsafeBytes(of: sequence.bigEndian) { Array($0) },
-                flags: UInt32(MDB_NOOVERWRITE))
-        }
-        return rc
     }
 }
 
