@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "metrics-service", targets: ["MetricsService"]),
         .executable(name: "metrics-replay", targets: ["MetricsReplay"]),
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "PostgresLog", targets: ["PostgresLog"]),
         .library(name: "Utilities", targets: ["Utilities"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "APIContract", targets: ["APIContract"]),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -44,6 +46,17 @@ let package = Package(
             dependencies: [
                 "CLMDB",
                 "CCRC32C",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The log kept in PostgreSQL (a `LogStorage`), for several nodes. Knows nothing of metrics.
+        .target(
+            name: "PostgresLog",
+            dependencies: [
+                "EventLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -141,7 +154,8 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "Projections", "Utilities", "TestSupport"]),
+        .testTarget(
+            name: "EventLogTests", dependencies: ["EventLog", "PostgresLog", "Projections", "Utilities", "TestSupport"]),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "Utilities", "APIContract", "TestSupport"],
             resources: [.copy("Fixtures")]),

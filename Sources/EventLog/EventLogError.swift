@@ -7,6 +7,9 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case lmdb(operation: String, code: Int32, message: String)
     /// Another process holds the writer lock of the data directory.
     case directoryLocked(path: String)
+    /// Another node holds the writer's lock of the shared log at `location` (a database URL
+    /// without its password): this one may read it, not write it.
+    case writerLockHeld(location: String)
     /// The data directory could not be created or opened.
     case directoryUnavailable(path: String, reason: String)
     /// A stored record failed its checksum or could not be parsed.
@@ -31,6 +34,9 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Writing or syncing the log failed (`EIO`, or LMDB's fatal `MDB_PANIC`, after which only
     /// a restart helps). Nothing of the write was stored.
     case storageFailed(operation: String, code: Int32, message: String)
+    /// The database that keeps the log cannot be reached, or this node no longer holds the
+    /// writer's lock in it. Nothing of the write was stored; writes succeed again once it is back.
+    case unavailable(operation: String, message: String)
 
     public var description: String {
         switch self {
@@ -38,6 +44,8 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
             return "LMDB \(operation) failed (\(code)): \(message)"
         case .directoryLocked(let path):
             return "the data directory \(path) is already opened for writing by another process"
+        case .writerLockHeld(let location):
+            return "another node holds the writer's lock of the log in \(location): this node cannot write it"
         case .directoryUnavailable(let path, let reason):
             return "the data directory \(path) cannot be used: \(reason)"
         case .corruptRecord(let sequence, let reason):
@@ -57,6 +65,9 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .storageFull(let operation, _, let message):
             return
                 "the storage of the event log is full (\(message) in \(operation)): nothing of this write was stored; writes succeed again once space is freed"
+        case .unavailable(let operation, let message):
+            return
+                "the event log's database is unavailable (\(message) in \(operation)): nothing of this write was stored"
         case .storageFailed(let operation, let code, let message):
             let advice =
                 code == MDB_PANIC
@@ -70,7 +81,7 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// the service is unavailable for writes (503) rather than broken.
     public var isStorageUnavailable: Bool {
         switch self {
-        case .storageFull, .storageFailed: return true
+        case .storageFull, .storageFailed, .unavailable: return true
         default: return false
         }
     }

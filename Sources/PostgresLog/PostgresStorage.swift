@@ -1,0 +1,512 @@
+import EventLog
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// The log kept in PostgreSQL, for several nodes: the same records (the bytes `EventLog` encodes,
+/// with their checksums), gapless sequences, client-id index, meta values and snapshots as the
+/// LMDB storage, in four tables the storage creates and migrates itself.
+///
+/// The `LogStorage` calls are synchronous (the log's readers and its writer thread call them), so
+/// each waits for postgres-nio's future on the calling thread; the connections run on NIO's own
+/// event loops, never on the tasks of Swift concurrency, so a waiting caller cannot starve them.
+///
+/// Writing needs the writer's lock: a session-level advisory lock held by the writer's own
+/// connection. Only the node holding it appends (each group in one transaction, with a NOTIFY so
+/// followers wake); when that connection is lost, the lock is gone with it, and the next group
+/// first takes it again (or fails with `writerLockHeld` when another node took it).
+public final class PostgresStorage: LogStorage, @unchecked Sendable {
+    /// The schema this build creates and reads; a database with a newer one is refused.
+    public static let schemaVersion = 1
+    /// The advisory lock key of the writer (one decider at a time).
+    public static let writerLockKey: Int64 = 0x6D65_7472_6963_7301
+    /// The advisory lock key that serializes schema migrations of nodes starting together.
+    static let migrationLockKey: Int64 = 0x6D65_7472_6963_7302
+    /// The channel NOTIFY wakes followers on, with the new head as payload.
+    public static let notifyChannel = "metrics_log"
+    /// Idle read connections kept open; more are opened while more readers run at once.
+    static let maximumIdleReadConnections = 8
+
+    public let url: PostgresURL
+    public let isReadOnly: Bool
+    public var location: String { url.description }
+    let logger: Logger
+    private let closed = Atomic<Bool>(false)
+    private let idleReaders = Mutex<[PostgresConnection]>([])
+    /// The writer's connection, holding the advisory lock (writer thread only, and `close`).
+    private let writerConnection = Mutex<PostgresConnection?>(nil)
+    private let connectionCount = Atomic<Int>(0)
+
+    /// Connects, creates or migrates the schema (unless `readOnly`), and — unless `readOnly` or
+    /// `takeWriterLock` is false — takes the writer's lock (`writerLockHeld` when another node has it).
+    public init(url: PostgresURL, readOnly: Bool = false, takeWriterLock: Bool = true, logger: Logger) throws {
+        self.url = url
+        self.isReadOnly = readOnly
+        self.logger = logger
+        try withReader { connection in
+            if readOnly {
+                try self.checkSchema(connection)
+            } else {
+                try self.migrate(connection)
+            }
+        }
+        if !readOnly && takeWriterLock {
+            _ = try writer()
+        }
+    }
+
+    deinit {
+        close()
+    }
+
+    // MARK: Connections
+
+    private func connect() throws -> PostgresConnection {
+        if closed.load(ordering: .acquiring) { throw EventLogError.closed }
+        let id = connectionCount.wrappingAdd(1, ordering: .relaxed).newValue
+        do {
+            return try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: url.configuration, id: id,
+                logger: logger
+            ).wait()
+        } catch {
+            throw EventLogError.unavailable(
+                operation: "connecting to \(location)", message: Self.describe(error))
+        }
+    }
+
+    /// Runs `body` with a read connection from the idle set (or a new one).
+    func withReader<R>(_ body: (PostgresConnection) throws -> R) throws -> R {
+        let connection = try idleReaders.withLock { $0.popLast() } ?? connect()
+        defer {
+            if connection.isClosed || closed.load(ordering: .acquiring) {
+                try? connection.close().wait()
+            } else {
+                let kept = idleReaders.withLock { idle -> Bool in
+                    guard idle.count < Self.maximumIdleReadConnections else { return false }
+                    idle.append(connection)
+                    return true
+                }
+                if !kept { try? connection.close().wait() }
+            }
+        }
+        return try body(connection)
+    }
+
+    /// The writer's connection, opened (and the lock taken) when there is none or it was lost.
+    func writer() throws -> PostgresConnection {
+        // The connection is used until a statement on it fails (`forgetWriter`): a session lost
+        // between groups fails the next group, so the writer learns of it there.
+        if let connection = writerConnection.withLock({ $0 }) { return connection }
+        let connection = try connect()
+        let held: Bool
+        do {
+            let rows = try Self.run(
+                connection, "SELECT pg_try_advisory_lock(\(Self.writerLockKey))", "take the writer's lock")
+            held = try rows.first?.decode(Bool.self) ?? false
+        } catch {
+            try? connection.close().wait()
+            throw error
+        }
+        guard held else {
+            try? connection.close().wait()
+            throw EventLogError.writerLockHeld(location: location)
+        }
+        writerConnection.withLock { $0 = connection }
+        return connection
+    }
+
+    /// Runs one statement and waits for its rows; errors become `EventLogError.unavailable`
+    /// naming `operation` (server errors with their SQLSTATE).
+    @discardableResult
+    static func run(_ connection: PostgresConnection, _ query: PostgresQuery, _ operation: String) throws
+        -> [PostgresRow]
+    {
+        do {
+            return try wait(for: send(query, on: connection), on: connection).rows
+        } catch {
+            throw translate(error, operation)
+        }
+    }
+
+    /// Sends a query. A connection that is already closed fails at once: postgres-nio hands a
+    /// query to a closed channel without a promise to fail, so its answer would never come.
+    static func send(_ query: PostgresQuery, on connection: PostgresConnection) -> EventLoopFuture<PostgresQueryResult>
+    {
+        guard !connection.isClosed else {
+            return connection.eventLoop.makeFailedFuture(
+                EventLogError.unavailable(operation: "send a query", message: "the connection is closed"))
+        }
+        return connection.query(query, logger: Logger(label: "postgres-log"))
+    }
+
+    /// How long a statement may take before its connection is given up (closed, so its
+    /// transaction rolls back): a safety net for a connection that died without a word (the
+    /// race above, a silent network), far above any statement this storage sends.
+    static let statementTimeout = TimeAmount.seconds(60)
+
+    /// Waits for `future`; after `statementTimeout` the connection is closed and the wait fails.
+    static func wait<Value: Sendable>(
+        for future: EventLoopFuture<Value>, on connection: PostgresConnection
+    ) throws -> Value {
+        let promise = connection.eventLoop.makePromise(of: Value.self)
+        future.cascade(to: promise)
+        let timer = connection.eventLoop.scheduleTask(in: statementTimeout) {
+            promise.fail(
+                EventLogError.unavailable(
+                    operation: "wait for the database",
+                    message: "no answer within \(statementTimeout.nanoseconds / 1_000_000_000) s"))
+            _ = connection.close() as EventLoopFuture<Void>
+        }
+        defer { timer.cancel() }
+        return try promise.futureResult.wait()
+    }
+
+    static func translate(_ error: any Error, _ operation: String) -> any Error {
+        if error is EventLogError || error is EventLogImportError { return error }
+        return EventLogError.unavailable(operation: operation, message: describe(error))
+    }
+
+    /// A PostgreSQL error in words (postgres-nio's own description hides the server's message).
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let info = error.serverInfo {
+            return "\(info[.sqlState] ?? "?"): \(info[.message] ?? "")"
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let connections = idleReaders.withLock { idle in
+            defer { idle = [] }
+            return idle
+        }
+        for connection in connections { try? connection.close().wait() }
+        if let connection = writerConnection.withLock({ $0.take() }) { try? connection.close().wait() }
+    }
+
+    /// After a failed statement of a group: the session may be gone, and the lock with it, so the
+    /// next group opens a new connection and takes the lock again.
+    func forgetWriter(_ connection: PostgresConnection) {
+        let forgotten = writerConnection.withLock { current -> Bool in
+            guard current === connection else { return false }
+            current = nil
+            return true
+        }
+        if forgotten { try? connection.close().wait() }
+    }
+
+    /// Runs one statement on a connection of its own (for setup and tests).
+    public static func execute(_ url: PostgresURL, _ sql: String, logger: Logger) throws {
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: url.configuration, id: 0, logger: logger
+            ).wait()
+        } catch {
+            throw EventLogError.unavailable(operation: "connecting to \(url)", message: describe(error))
+        }
+        defer { _ = try? connection.close().wait() }
+        try run(connection, PostgresQuery(unsafeSQL: sql), "run a statement")
+    }
+
+    // MARK: Schema
+
+    /// The statements of each schema version, applied in order in one transaction.
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE events (
+                sequence bigint PRIMARY KEY CHECK (sequence >= 1),
+                event_id text UNIQUE,
+                record bytea NOT NULL
+            )
+            """,
+            "CREATE TABLE meta (key text PRIMARY KEY, value bytea NOT NULL)",
+            "CREATE TABLE snapshots (name text PRIMARY KEY, value bytea NOT NULL)",
+        ]
+    ]
+
+    private func schemaVersion(_ connection: PostgresConnection) throws -> Int? {
+        let exists = try Self.run(
+            connection, "SELECT to_regclass('metrics_schema') IS NOT NULL", "read the schema version")
+        guard try exists.first?.decode(Bool.self) == true else { return nil }
+        let rows = try Self.run(connection, "SELECT max(version) FROM metrics_schema", "read the schema version")
+        return try rows.first?.decode(Int?.self) ?? 0
+    }
+
+    private func checkSchema(_ connection: PostgresConnection) throws {
+        guard let version = try schemaVersion(connection) else {
+            throw EventLogError.directoryUnavailable(path: location, reason: "it holds no event log")
+        }
+        try Self.checkKnown(version, location: location)
+    }
+
+    private static func checkKnown(_ version: Int, location: String) throws {
+        guard version <= schemaVersion else {
+            throw EventLogError.unsupportedFormat(
+                found: "schema version \(version) in \(location) (this build knows versions up to \(schemaVersion))")
+        }
+    }
+
+    /// Creates the schema or brings it to `schemaVersion`, in one transaction that holds the
+    /// migration lock, recording each version applied.
+    private func migrate(_ connection: PostgresConnection) throws {
+        try Self.run(connection, "BEGIN", "migrate the schema")
+        var committed = false
+        defer { if !committed { _ = try? Self.run(connection, "ROLLBACK", "migrate the schema") } }
+        try Self.run(connection, "SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", "migrate the schema")
+        try Self.run(
+            connection,
+            """
+            CREATE TABLE IF NOT EXISTS metrics_schema (
+                version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+            """, "migrate the schema")
+        let current = try schemaVersion(connection) ?? 0
+        try Self.checkKnown(current, location: location)
+        for version in (current + 1)..<(Self.schemaVersion + 1) {
+            for statement in Self.migrations[version - 1] {
+                try Self.run(
+                    connection, PostgresQuery(unsafeSQL: statement), "migrate the schema to version \(version)")
+            }
+            if version == 1 {
+                let created = Array("\(Int64((Date.now.timeIntervalSince1970 * 1_000_000).rounded()))".utf8)
+                try Self.run(
+                    connection,
+                    """
+                    INSERT INTO meta (key, value) VALUES ('format_version', \(ByteBuffer(bytes: Array("\(EventLog.formatVersion)".utf8)))),
+                    ('created_at', \(ByteBuffer(bytes: created)))
+                    """, "migrate the schema to version 1")
+            }
+            try Self.run(
+                connection, "INSERT INTO metrics_schema (version) VALUES (\(version))", "migrate the schema")
+            logger.info("migrated the log's schema", metadata: ["version": "\(version)", "store": "\(location)"])
+        }
+        try Self.run(connection, "COMMIT", "migrate the schema")
+        committed = true
+    }
+
+    // MARK: Reading
+
+    public func readHead() throws -> UInt64 {
+        try withReader { connection in
+            let rows = try Self.run(connection, "SELECT max(sequence) FROM events", "read the head")
+            return UInt64(try rows.first?.decode(Int64?.self) ?? 0)
+        }
+    }
+
+    public func readRecords(
+        from sequence: UInt64, limit: Int, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let rows = try withReader { connection in
+            try Self.run(
+                connection,
+                """
+                SELECT sequence, record FROM events WHERE sequence >= \(Int64(clamping: sequence))
+                ORDER BY sequence LIMIT \(Int64(limit))
+                """, "read events from \(sequence)")
+        }
+        for row in rows {
+            let (stored, record) = try row.decode((Int64, ByteBuffer).self)
+            try record.withUnsafeReadableBytes { bytes in try body(UInt64(stored), bytes) }
+        }
+    }
+
+    public func lookupEventID(_ id: String) throws -> UInt64? {
+        try withReader { connection in try Self.lookup(id, on: connection) }
+    }
+
+    static func lookup(_ id: String, on connection: PostgresConnection) throws -> UInt64? {
+        let rows = try run(connection, "SELECT sequence FROM events WHERE event_id = \(id)", "look up an event id")
+        return try rows.first.map { UInt64(try $0.decode(Int64.self)) }
+    }
+
+    public func meta(_ key: String) throws -> [UInt8]? {
+        try withReader { connection in
+            let rows = try Self.run(connection, "SELECT value FROM meta WHERE key = \(key)", "read meta \(key)")
+            return try rows.first.map { Array(buffer: try $0.decode(ByteBuffer.self)) }
+        }
+    }
+
+    public func snapshot(_ name: String) throws -> [UInt8]? {
+        try withReader { connection in
+            let rows = try Self.run(
+                connection, "SELECT value FROM snapshots WHERE name = \(name)", "read snapshot \(name)")
+            return try rows.first.map { Array(buffer: try $0.decode(ByteBuffer.self)) }
+        }
+    }
+
+    // MARK: Writing
+
+    public func beginGroup() throws -> any StorageGroup {
+        guard !isReadOnly else { throw EventLogError.readOnly }
+        if closed.load(ordering: .acquiring) { throw EventLogError.closed }
+        return PostgresGroup(storage: self, connection: try writer())
+    }
+}
+
+/// One group: what the writer puts is collected, then stored by `commit()` in one transaction
+/// (one multi-row INSERT for the events) with a NOTIFY of the new head.
+final class PostgresGroup: StorageGroup {
+    let storage: PostgresStorage
+    let connection: PostgresConnection
+    private var sequences: [Int64] = []
+    private var eventIDs: [String] = []
+    private var records: [ByteBuffer] = []
+    /// Client ids appended in this group.
+    private var pending: [String: UInt64] = [:]
+    /// Ids fetched before deciding: their sequence, or nil when not stored.
+    private var fetched: [String: UInt64?] = [:]
+    private var importedIDs: [String: UInt64] = [:]
+    private var metaValues: [String: [UInt8]] = [:]
+    private var snapshotValues: [String: [UInt8]] = [:]
+    private var removed: [Int64] = []
+
+    init(storage: PostgresStorage, connection: PostgresConnection) {
+        self.storage = storage
+        self.connection = connection
+    }
+
+    /// Runs a statement of the group; a failure forgets the writer's connection.
+    private func run(_ query: PostgresQuery, _ operation: String) throws -> [PostgresRow] {
+        do {
+            return try PostgresStorage.run(connection, query, operation)
+        } catch {
+            storage.forgetWriter(connection)
+            throw error
+        }
+    }
+
+    func prefetchEventIDs(_ ids: [String]) throws {
+        let wanted = ids.filter { fetched[$0] == nil && pending[$0] == nil }
+        guard !wanted.isEmpty else { return }
+        for id in wanted { fetched[id] = .some(nil) }
+        let rows = try run("SELECT event_id, sequence FROM events WHERE event_id = ANY(\(wanted))", "look up event ids")
+        for row in rows {
+            let (id, sequence) = try row.decode((String, Int64).self)
+            fetched[id] = .some(UInt64(sequence))
+        }
+    }
+
+    func lookupEventID(_ id: String) throws -> UInt64? {
+        if let sequence = pending[id] { return sequence }
+        if let known = fetched[id] { return known }
+        let found: UInt64?
+        do {
+            found = try PostgresStorage.lookup(id, on: connection)
+        } catch {
+            storage.forgetWriter(connection)
+            throw error
+        }
+        fetched[id] = .some(found)
+        return found
+    }
+
+    func append(sequence: UInt64, eventID: String?, record: [UInt8]) throws {
+        sequences.append(Int64(sequence))
+        eventIDs.append(eventID ?? "")
+        records.append(ByteBuffer(bytes: record))
+        if let eventID { pending[eventID] = sequence }
+    }
+
+    func importRecord(sequence: UInt64, eventID: String?, record: [UInt8]) throws {
+        if let eventID {
+            if importedIDs[eventID] != nil || pending[eventID] != nil {
+                throw EventLogImportError.duplicateEventID(id: eventID, sequence: sequence)
+            }
+            importedIDs[eventID] = sequence
+        }
+        try append(sequence: sequence, eventID: eventID, record: record)
+    }
+
+    func putMeta(_ key: String, _ value: [UInt8]) throws {
+        metaValues[key] = value
+    }
+
+    func putSnapshot(_ name: String, _ value: [UInt8]) throws {
+        snapshotValues[name] = value
+    }
+
+    func removeEvent(_ sequence: UInt64) throws {
+        removed.append(Int64(sequence))
+    }
+
+    func commit() throws {
+        if !importedIDs.isEmpty {
+            let ids = Array(importedIDs.keys)
+            let rows = try run("SELECT event_id FROM events WHERE event_id = ANY(\(ids)) LIMIT 1", "check imported ids")
+            if let row = rows.first {
+                let id = try row.decode(String.self)
+                throw EventLogImportError.duplicateEventID(id: id, sequence: importedIDs[id] ?? 0)
+            }
+        }
+        var statements: [PostgresQuery] = ["BEGIN"]
+        if !removed.isEmpty {
+            statements.append("DELETE FROM events WHERE sequence = ANY(\(removed))")
+        }
+        if !sequences.isEmpty {
+            statements.append(
+                """
+                INSERT INTO events (sequence, event_id, record)
+                SELECT s, NULLIF(i, ''), r FROM unnest(\(sequences)::bigint[], \(eventIDs)::text[], \(records)::bytea[]) AS t(s, i, r)
+                """)
+        }
+        if !metaValues.isEmpty {
+            let keys = Array(metaValues.keys)
+            let values = keys.map { ByteBuffer(bytes: metaValues[$0]!) }
+            statements.append(
+                """
+                INSERT INTO meta (key, value) SELECT * FROM unnest(\(keys)::text[], \(values)::bytea[])
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """)
+        }
+        if !snapshotValues.isEmpty {
+            let names = Array(snapshotValues.keys)
+            let values = names.map { ByteBuffer(bytes: snapshotValues[$0]!) }
+            statements.append(
+                """
+                INSERT INTO snapshots (name, value) SELECT * FROM unnest(\(names)::text[], \(values)::bytea[])
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                """)
+        }
+        if let last = sequences.last {
+            statements.append("SELECT pg_notify(\(PostgresStorage.notifyChannel), \(String(last)))")
+        }
+        statements.append("COMMIT")
+        // Sent one after another without waiting between them; each answer is then checked, so a
+        // failed statement (after which PostgreSQL turns COMMIT into a rollback) fails the group.
+        let futures = statements.map { PostgresStorage.send($0, on: connection) }
+        var failure: (any Error)?
+        for future in futures {
+            do {
+                let result = try PostgresStorage.wait(for: future, on: connection)
+                if failure == nil, result.metadata.command == "ROLLBACK" {
+                    failure = EventLogError.unavailable(operation: "commit", message: "the transaction was rolled back")
+                }
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure {
+            storage.forgetWriter(connection)
+            if PostgresStorage.sqlState(failure) == "23505" {
+                throw EventLogError.unavailable(
+                    operation: "commit",
+                    message: "the log holds these sequences or event ids already (another node wrote it): "
+                        + PostgresStorage.describe(failure))
+            }
+            throw PostgresStorage.translate(failure, "commit")
+        }
+    }
+
+    func abort() {}
+}
