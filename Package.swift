@@ -84,6 +84,7 @@ let package = Package(
             name: "FleetServices",
             dependencies: [
                 "EventLog",
+                "PostgresLog",
                 "Projections",
                 "Utilities",
                 "APIContract",
@@ -153,7 +154,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["EventLog", "PostgresLog", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "EventLogTests", dependencies: ["EventLog", "PostgresLog", "Projections", "Utilities", "TestSupport"]),
         .testTarget(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A PostgreSQL server for tests and checks, in a directory of its own, on a Unix socket (no TCP
-# port): the first piece of issue #17 (the PostgreSQL store itself is not written yet).
+# A PostgreSQL server in a directory of its own, on a Unix socket (no TCP port), for the tests and
+# checks of the PostgreSQL log (`serve --store`).
 #
 # Usage: scripts/postgres.sh start DIR   installs Debian's postgresql when its binaries are missing,
 #                                        creates the cluster in DIR/data (initdb, as the postgres

@@ -156,7 +156,7 @@ struct ReplayVerify: ParsableCommand {
 
     func run() throws {
         try runReplay {
-            let log = try LogReplay.openReadOnly(data.dataDirectory)
+            let log = try LogReplay.openReadOnly(try data.logStore())
             defer { log.close() }
             let progress =
                 stderrIsTerminal && format == .text ? ProgressLine(label: "verify", total: try log.readHead()) : nil
@@ -182,7 +182,7 @@ struct ReplayVerify: ParsableCommand {
                     ]).jsonString)
             case .text:
                 writeOut(
-                    "checked events 1–\(report.head) of \(data.dataDirectory): \(report.recordsChecked) records, "
+                    "checked events 1–\(report.head) of \(try data.logStore()): \(report.recordsChecked) records, "
                         + "\(report.eventIDsChecked) event ids"
                         + (report.archivedEventsChecked > 0
                             ? ", \(report.archivedEventsChecked) events removed by retention found in their archives"
@@ -226,7 +226,7 @@ struct ReplayRebuild: ParsableCommand {
 
     func run() throws {
         try runReplay {
-            let log = try LogReplay.openReadOnly(data.dataDirectory)
+            let log = try LogReplay.openReadOnly(try data.logStore())
             defer { log.close() }
             // The checkpoint first: it can only be at or before the head read after it.
             let checkpoint = verify ? LogReplay.checkpoint(log, head: UInt64.max) : .none
@@ -281,7 +281,7 @@ struct ReplayAlert: ParsableCommand {
 
     func run() throws {
         try runReplay {
-            let log = try LogReplay.openReadOnly(data.dataDirectory)
+            let log = try LogReplay.openReadOnly(try data.logStore())
             defer { log.close() }
             let audit = try LogReplay.auditAlert(log, id: id)
             writeOut(format == .json ? audit.json.jsonString : audit.text)
@@ -316,7 +316,7 @@ struct ReplayAt: ParsableCommand {
     func run() throws {
         try runReplay {
             let point = try LogReplay.Point(parsing: self.point)
-            let log = try LogReplay.openReadOnly(data.dataDirectory)
+            let log = try LogReplay.openReadOnly(try data.logStore())
             defer { log.close() }
             let answer = try LogReplay.answer(log, at: point, path: path, useCheckpoint: !noCheckpoint)
             if stderrIsTerminal {
@@ -355,7 +355,7 @@ struct ReplayExport: ParsableCommand {
 
     func run() throws {
         try runReplay {
-            let log = try LogReplay.openReadOnly(data.dataDirectory)
+            let log = try LogReplay.openReadOnly(try data.logStore())
             defer { log.close() }
             let handle: FileHandle
             if let output {
@@ -396,8 +396,9 @@ struct ReplayImport: ParsableCommand {
                 }
                 handle = opened
             }
-            let count = try LogReplay.importLog(into: data.dataDirectory, lines: FileLines(handle: handle))
-            writeOut("imported \(count) events into \(data.dataDirectory)")
+            let store = try data.logStore()
+            let count = try LogReplay.importLog(into: store, lines: FileLines(handle: handle))
+            writeOut("imported \(count) events into \(store)")
         }
     }
 }
@@ -452,7 +453,7 @@ struct ReplayWhatIf: ParsableCommand {
                 let field = error.field.isEmpty ? "" : "field \(error.field): "
                 throw ReplayError("the rules file \(rules) is malformed: \(field)\(error.message)")
             }
-            let log = try LogReplay.openReadOnly(data.dataDirectory)
+            let log = try LogReplay.openReadOnly(try data.logStore())
             defer { log.close() }
             let report = try LogReplay.whatIf(
                 log, options: .init(rules: parsed, from: fromTime, to: toTime, hourly: !noHourly))

@@ -21,11 +21,19 @@ public final class FleetService: Sendable {
     let maintenance = MaintenanceGate()
 
     /// Opens the data directory, folds the log into the projection, and starts the writer.
-    public init(
+    public convenience init(
         directory: String, durability: Durability = .durable, logger: Logger = Logger(label: "metrics-service"),
         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
     ) throws {
-        let log = try EventLog(directory: directory, options: .init(durability: durability))
+        try self.init(store: LogStore(dataDirectory: directory), durability: durability, logger: logger, clock: clock)
+    }
+
+    /// Opens the log where `store` keeps it, folds it into the projection, and starts the writer.
+    public init(
+        store: LogStore, durability: Durability = .durable, logger: Logger = Logger(label: "metrics-service"),
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+    ) throws {
+        let log = try store.open(durability: durability, logger: logger)
         self.log = log
         self.logger = logger
         self.clock = clock

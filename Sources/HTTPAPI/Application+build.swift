@@ -9,6 +9,8 @@ import ServiceLifecycle
 /// What `serve` runs with.
 public struct ServiceConfiguration: Sendable {
     public var dataDirectory = "./data"
+    /// The PostgreSQL URL of the log (`--store`); nil keeps it in LMDB in `dataDirectory`.
+    public var store: String?
     public var host = "127.0.0.1"
     public var port = 8080
     public var durability = Durability.durable
@@ -69,7 +71,8 @@ public func buildApplication(_ configuration: ServiceConfiguration) throws -> so
     var logger = Logger(label: "metrics-service")
     logger.logLevel = configuration.logLevel
     let service = try FleetService(
-        directory: configuration.dataDirectory, durability: configuration.durability, logger: logger)
+        store: LogStore(dataDirectory: configuration.dataDirectory, store: configuration.store),
+        durability: configuration.durability, logger: logger)
     return buildApplication(service: service, configuration: configuration, logger: logger)
 }
 

@@ -56,6 +56,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var configuration = ServiceConfiguration()
         configuration.dataDirectory = data.dataDirectory
+        _ = try data.logStore()  // refuses a malformed URL before anything starts
+        configuration.store = data.storeURL
         configuration.host = host
         configuration.port = port
         configuration.durability = durability

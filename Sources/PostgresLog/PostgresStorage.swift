@@ -345,6 +345,22 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
         }
     }
 
+    /// Removes every event, id and snapshot, and the retention horizon: for an import that failed
+    /// into a log that was empty before it (the caller holds the writer's lock).
+    public func removeEverything() throws {
+        let connection = try writer()
+        do {
+            try Self.run(connection, "BEGIN", "empty the log")
+            try Self.run(connection, "TRUNCATE events, snapshots", "empty the log")
+            try Self.run(
+                connection, "DELETE FROM meta WHERE key NOT IN ('format_version', 'created_at')", "empty the log")
+            try Self.run(connection, "COMMIT", "empty the log")
+        } catch {
+            forgetWriter(connection)
+            throw error
+        }
+    }
+
     // MARK: Writing
 
     public func beginGroup() throws -> any StorageGroup {

@@ -3,42 +3,10 @@ import Foundation
 import Logging
 import PostgresLog
 import Synchronization
+import TestSupport
 import Testing
 
-/// The PostgreSQL server of these tests: `METRICS_TEST_POSTGRES_URL`, as `scripts/postgres.sh
-/// start DIR` prints it (CI always sets it). Without it the suite is skipped, and says so.
-enum TestPostgres {
-    static let url: String? = ProcessInfo.processInfo.environment["METRICS_TEST_POSTGRES_URL"].flatMap {
-        $0.isEmpty ? nil : $0
-    }
-    static let skipNotice: Comment =
-        "METRICS_TEST_POSTGRES_URL is not set: no PostgreSQL server (scripts/postgres.sh start DIR prints one)"
-    static let logger = Logger(label: "postgres-log-tests")
-
-    /// A database of its own for one test, dropped afterwards.
-    static func withDatabase<R>(_ body: (PostgresURL) async throws -> R) async throws -> R {
-        let admin = try PostgresURL(url!)
-        let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-        try admin.execute("CREATE DATABASE \(name)")
-        var scratch = admin
-        scratch.database = name
-        do {
-            let result = try await body(scratch)
-            try? admin.execute("DROP DATABASE \(name) WITH (FORCE)")
-            return result
-        } catch {
-            try? admin.execute("DROP DATABASE \(name) WITH (FORCE)")
-            throw error
-        }
-    }
-
-    static func openLog(_ url: PostgresURL, readOnly: Bool = false) throws -> EventLog {
-        let storage = try PostgresStorage(url: url, readOnly: readOnly, logger: logger)
-        return try EventLog(storage: storage, directory: NSTemporaryDirectory())
-    }
-}
-
-@Suite("PostgreSQL log", .enabled(if: TestPostgres.url != nil, TestPostgres.skipNotice), .serialized)
+@Suite("PostgreSQL log", .enabled(if: TestPostgres.url != nil, Comment(rawValue: TestPostgres.skipNotice)), .serialized)
 struct PostgresLogTests {
     @Test("append and read back every envelope field; reopening keeps them")
     func roundTrip() async throws {
@@ -227,6 +195,10 @@ struct PostgresLogTests {
         }
     }
 
+}
+
+@Suite("PostgreSQL URLs")
+struct PostgresURLTests {
     @Test("an unreachable database is a clear error naming the URL without its password")
     func unreachable() throws {
         let url = try PostgresURL("postgres://someone:secret@127.0.0.1:1/metrics")
@@ -238,10 +210,7 @@ struct PostgresLogTests {
             return text.contains("postgres://someone@127.0.0.1:1/metrics") && !text.contains("secret")
         }
     }
-}
 
-@Suite("PostgreSQL URLs")
-struct PostgresURLTests {
     @Test("TCP and socket forms, percent-decoding, redaction; bad URLs refused with a reason")
     func parsing() throws {
         let tcp = try PostgresURL("postgresql://u%40x:p%3Aw@db.example:6543/metrics")
@@ -258,12 +227,5 @@ struct PostgresURLTests {
         ] {
             #expect(throws: PostgresURL.ParseError.self) { _ = try PostgresURL(bad) }
         }
-    }
-}
-
-extension PostgresURL {
-    /// Runs one statement outside any log (test setup).
-    func execute(_ sql: String) throws {
-        try PostgresStorage.execute(self, sql, logger: TestPostgres.logger)
     }
 }

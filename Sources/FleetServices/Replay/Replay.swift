@@ -27,6 +27,12 @@ extension LogReplay {
         try EventLog(directory: directory, options: .init(readOnly: true))
     }
 
+    /// Opens the log `store` keeps for reading only (a PostgreSQL log without taking the writer's
+    /// lock, so beside a running service).
+    public static func openReadOnly(_ store: LogStore) throws -> EventLog {
+        try store.open(readOnly: true)
+    }
+
     /// Calls `body` for each record from `from` through `through` (inclusive), in bounded read
     /// transactions, with checksums verified.
     static func forEachRecord(

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import PostgresLog
 import Projections
 import Utilities
 
@@ -196,18 +197,30 @@ extension LogReplay {
     public static func importLog(
         into directory: String, lines: some Sequence<[UInt8]>, progress: ((UInt64) -> Void)? = nil
     ) throws -> UInt64 {
-        let created = !FileManager.default.fileExists(atPath: directory)
-        let log = try EventLog(directory: directory)
+        try importLog(into: LogStore(dataDirectory: directory), lines: lines, progress: progress)
+    }
+
+    /// Imports export lines into the log `store` keeps, which must be empty: an LMDB directory
+    /// (created when missing) or a PostgreSQL database (its schema created when missing). On an
+    /// error nothing half-imported stays behind.
+    public static func importLog(
+        into store: LogStore, lines: some Sequence<[UInt8]>, progress: ((UInt64) -> Void)? = nil
+    ) throws -> UInt64 {
+        let directory = store.dataDirectory
+        let created = store.postgres == nil && !FileManager.default.fileExists(atPath: directory)
+        let log = try store.open()
         var closed = false
         defer { if !closed { log.close() } }
         let head = try log.readHead()
         guard head == 0 else {
-            throw ReplayError("the data directory \(directory) already holds \(head) events; import needs an empty one")
+            throw ReplayError("the log in \(store) already holds \(head) events; import needs an empty one")
         }
         do {
             return try importRecords(into: log, lines: lines, progress: progress)
         } catch {
-            // Nothing half-imported stays behind: a directory this import created goes again.
+            // Nothing half-imported stays behind: a directory this import created goes again; a
+            // database, empty before, is emptied again (this import holds its writer's lock).
+            if let storage = log.storage as? PostgresStorage { try? storage.removeEverything() }
             log.close()
             closed = true
             if created { try? FileManager.default.removeItem(atPath: directory) }
