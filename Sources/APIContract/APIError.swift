@@ -51,7 +51,7 @@ public struct APIError: Error, Sendable, Equatable {
     /// anything else is 500 without internals.
     public init(_ error: EventLogError) {
         switch error {
-        case .storageFull, .storageFailed, .unavailable, .closed, .writerBusy:
+        case .storageFull, .storageFailed, .unavailable, .writerLockHeld, .closed, .writerBusy:
             self = APIError(.serviceUnavailable, "unavailable", "the event log cannot take writes right now: \(error)")
         default:
             self = APIError(.internalServerError, "internal", "the service failed to answer this request")

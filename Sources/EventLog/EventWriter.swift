@@ -87,6 +87,8 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
     /// Fault injection for tests: this many next group commits fail with `ENOSPC` as on a full
     /// disk (the transaction is aborted instead of committed).
     let injectedCommitFailures = Atomic<Int>(0)
+    /// Set by `reloadStateBeforeNextGroup`: the next group first rebuilds the state from the log.
+    private let reloadRequested = Atomic<Bool>(false)
 
     /// Starts the writer thread. `initialState` must reflect the log up to its head.
     public init(
@@ -111,6 +113,13 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
 
     deinit {
         shutdown()
+    }
+
+    /// Makes the next group rebuild the writer state from the log first: for a node that becomes
+    /// the writer of a shared log that others wrote meanwhile (its state then reflects every
+    /// event up to the head, as `rebuild` folds them).
+    public func reloadStateBeforeNextGroup() {
+        reloadRequested.store(true, ordering: .releasing)
     }
 
     /// Number of group commits so far (for tests and metrics).
@@ -307,6 +316,7 @@ public final class EventWriter<State: AppendState>: @unchecked Sendable {
             for request in batch { request.fail(EventLogError.closed) }
             return
         }
+        if reloadRequested.exchange(false, ordering: .acquiringAndReleasing) { health = .stale }
         if health == .stale {
             // An earlier failed group left the state ahead of the log and rebuilding it failed.
             do {

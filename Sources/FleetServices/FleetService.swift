@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Logging
+import PostgresLog
 import Projections
 import Synchronization
 
@@ -17,6 +18,8 @@ public final class FleetService: Sendable {
     let logger: Logger
     /// The server clock (µs since the epoch).
     package let clock: @Sendable () -> Int64
+    /// The node's place in a cluster over a PostgreSQL log (nil for LMDB, and for tools).
+    public let membership: ClusterMembership?
     /// The retention run or projection rebuild in progress (one at a time).
     let maintenance = MaintenanceGate()
 
@@ -29,11 +32,20 @@ public final class FleetService: Sendable {
     }
 
     /// Opens the log where `store` keeps it, folds it into the projection, and starts the writer.
+    /// With `cluster` settings and a PostgreSQL store, the node starts as a follower and leads once
+    /// its `ClusterNode` takes the writer's lock.
     public init(
         store: LogStore, durability: Durability = .durable, logger: Logger = Logger(label: "metrics-service"),
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
+        cluster: ClusterMembership.Settings? = nil
     ) throws {
-        let log = try store.open(durability: durability, logger: logger)
+        let shared = cluster != nil && store.postgres != nil
+        let log = try store.open(takeWriterLock: !shared, durability: durability, logger: logger)
+        if shared, let cluster, let storage = log.storage as? PostgresStorage {
+            membership = ClusterMembership(storage: storage, settings: cluster)
+        } else {
+            membership = nil
+        }
         self.log = log
         self.logger = logger
         self.clock = clock

@@ -35,15 +35,18 @@ public struct LogStore: Sendable, CustomStringConvertible {
 
     /// Opens the log. Writable opens of PostgreSQL create or migrate its schema and take the
     /// writer's lock; read-only opens need an existing log.
+    /// A node of a cluster opens it with `takeWriterLock: false` and takes the lock when it is free.
     public func open(
-        readOnly: Bool = false, durability: Durability = .durable, logger: Logger = Logger(label: "metrics-service")
+        readOnly: Bool = false, takeWriterLock: Bool = true, durability: Durability = .durable,
+        logger: Logger = Logger(label: "metrics-service")
     ) throws -> EventLog {
         let options = EventLog.Options(durability: durability, readOnly: readOnly)
         guard let postgres else { return try EventLog(directory: dataDirectory, options: options) }
         if !readOnly {
             try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         }
-        let storage = try PostgresStorage(url: postgres, readOnly: readOnly, logger: logger)
+        let storage = try PostgresStorage(
+            url: postgres, readOnly: readOnly, takeWriterLock: takeWriterLock, logger: logger)
         return try EventLog(storage: storage, directory: dataDirectory, options: options)
     }
 }

@@ -11,6 +11,9 @@ public struct ServiceConfiguration: Sendable {
     public var dataDirectory = "./data"
     /// The PostgreSQL URL of the log (`--store`); nil keeps it in LMDB in `dataDirectory`.
     public var store: String?
+    /// How this node takes part in a cluster over the PostgreSQL log (used with `store` only);
+    /// nil: it takes the writer's lock at start or fails.
+    public var cluster: ClusterMembership.Settings?
     public var host = "127.0.0.1"
     public var port = 8080
     public var durability = Durability.durable
@@ -32,11 +35,16 @@ struct EventLogService: Service {
     /// Checkpoint when this many events were appended since the last checkpoint.
     var checkpointEvery: UInt64 = 100_000
 
+    /// Whether this node writes checkpoints: always on LMDB; in a cluster while it leads.
+    private var writes: Bool { service.membership.map { $0.role == .leader } ?? true }
+
     func run() async throws {
-        do {
-            try await service.resumeRetention()
-        } catch {
-            logger.error("an interrupted retention run could not be finished", metadata: ["error": "\(error)"])
+        if service.membership == nil {
+            do {
+                try await service.resumeRetention()
+            } catch {
+                logger.error("an interrupted retention run could not be finished", metadata: ["error": "\(error)"])
+            }
         }
         var last = service.read { $0.sequence }
         while !Task.isShuttingDownGracefully {
@@ -46,7 +54,7 @@ struct EventLogService: Service {
                 break
             }
             let head = service.log.head
-            if head >= last + checkpointEvery {
+            if head >= last + checkpointEvery && writes {
                 do {
                     last = try await service.checkpoint()
                     logger.info("projection checkpoint written", metadata: ["sequence": "\(last)"])
@@ -55,11 +63,13 @@ struct EventLogService: Service {
                 }
             }
         }
-        do {
-            let sequence = try await service.checkpoint()
-            logger.info("projection checkpoint written at shutdown", metadata: ["sequence": "\(sequence)"])
-        } catch {
-            logger.error("projection checkpoint failed at shutdown", metadata: ["error": "\(error)"])
+        if writes {
+            do {
+                let sequence = try await service.checkpoint()
+                logger.info("projection checkpoint written at shutdown", metadata: ["sequence": "\(sequence)"])
+            } catch {
+                logger.error("projection checkpoint failed at shutdown", metadata: ["error": "\(error)"])
+            }
         }
         service.shutdown()
     }
@@ -72,7 +82,7 @@ public func buildApplication(_ configuration: ServiceConfiguration) throws -> so
     logger.logLevel = configuration.logLevel
     let service = try FleetService(
         store: LogStore(dataDirectory: configuration.dataDirectory, store: configuration.store),
-        durability: configuration.durability, logger: logger)
+        durability: configuration.durability, logger: logger, cluster: configuration.cluster)
     return buildApplication(service: service, configuration: configuration, logger: logger)
 }
 
@@ -82,8 +92,19 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let router = buildRouter(service: service, limits: configuration.limits)
     var services: [any Service] = [EventLogService(service: service, logger: logger)]
-    services += service.backgroundServices(scheduler: configuration.scheduler, logger: logger)
-    if !configuration.webhooks.isEmpty {
+    if let membership = service.membership {
+        // A node of a cluster: the tailer always; the scheduler and the webhook outbox only while
+        // this node leads (ClusterNode starts and stops them).
+        var leaderJobs = service.backgroundServices(scheduler: configuration.scheduler, logger: logger)
+        services.append(leaderJobs.removeFirst())
+        if !configuration.webhooks.isEmpty {
+            leaderJobs.append(NotificationOutbox(service: service, targets: configuration.webhooks, logger: logger))
+        }
+        services.append(ClusterNode(service: service, membership: membership, leaderJobs: leaderJobs, logger: logger))
+    } else {
+        services += service.backgroundServices(scheduler: configuration.scheduler, logger: logger)
+    }
+    if service.membership == nil && !configuration.webhooks.isEmpty {
         // After EventLogService: a service group stops services in reverse order, so the outbox
         // stops (and writes its checkpoints) before the log closes.
         services.append(NotificationOutbox(service: service, targets: configuration.webhooks, logger: logger))

@@ -46,6 +46,12 @@ public func buildRouter(
     router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ErrorEnvelopeMiddleware(routes: routes.table))
     router.middlewares.add(APIKeyMiddleware(keys: limits.apiKeys))
+    if let membership = service.membership {
+        router.middlewares.add(
+            ClusterMiddleware(
+                service: service, membership: membership, forwarder: LeaderForwarder(),
+                maxBodyBytes: limits.maxBodyBytes))
+    }
     for (route, handler) in routes.handlers {
         router.on(RouterPath(route.path), method: route.method) { request, context in
             try await handler(request, context)

@@ -36,6 +36,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Allow this browser origin to call the API (CORS; off by default), e.g. https://ops.example.com.")
     var corsOrigin: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "With --store: the base URL other nodes forward writes to (default http://HOST:PORT).",
+            valueName: "URL"))
+    var advertise: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --store: seconds between a follower's tries of the writer's lock (a dead leader is replaced within about this).",
+            valueName: "SECONDS"))
+    var failoverInterval: Double = 1
+
     @Flag(help: "Allow a non-loopback --host without API keys.")
     var insecureNoAuth = false
 
@@ -58,6 +70,17 @@ struct Serve: AsyncParsableCommand {
         configuration.dataDirectory = data.dataDirectory
         _ = try data.logStore()  // refuses a malformed URL before anything starts
         configuration.store = data.storeURL
+        if configuration.store != nil {
+            guard failoverInterval > 0, failoverInterval <= 60 else {
+                throw ValidationError("--failover-interval must be more than 0 and at most 60 seconds")
+            }
+            guard port != 0 || advertise != nil else {
+                throw ValidationError("--port 0 with --store needs --advertise (other nodes forward writes to it)")
+            }
+            configuration.cluster = ClusterMembership.Settings(
+                advertisedAddress: advertise ?? "http://\(host):\(port)",
+                lockInterval: .milliseconds(Int64(failoverInterval * 1000)))
+        }
         configuration.host = host
         configuration.port = port
         configuration.durability = durability

@@ -20,7 +20,7 @@ import Synchronization
 /// first takes it again (or fails with `writerLockHeld` when another node took it).
 public final class PostgresStorage: LogStorage, @unchecked Sendable {
     /// The schema this build creates and reads; a database with a newer one is refused.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     /// The advisory lock key of the writer (one decider at a time).
     public static let writerLockKey: Int64 = 0x6D65_7472_6963_7301
     /// The advisory lock key that serializes schema migrations of nodes starting together.
@@ -54,7 +54,7 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
             }
         }
         if !readOnly && takeWriterLock {
-            _ = try writer()
+            guard try tryBecomeWriter() else { throw EventLogError.writerLockHeld(location: location) }
         }
     }
 
@@ -96,11 +96,12 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
         return try body(connection)
     }
 
-    /// The writer's connection, opened (and the lock taken) when there is none or it was lost.
-    func writer() throws -> PostgresConnection {
-        // The connection is used until a statement on it fails (`forgetWriter`): a session lost
-        // between groups fails the next group, so the writer learns of it there.
-        if let connection = writerConnection.withLock({ $0 }) { return connection }
+    /// Takes the writer's lock when this node does not hold it: true when it holds it now.
+    /// The lock lives as long as the connection that took it (the writer's); this node then
+    /// writes until a statement on that connection fails (`isWriter` turns false, for good, until
+    /// the lock is taken again here — after the caller brought its state up to the log's head).
+    public func tryBecomeWriter() throws -> Bool {
+        if isWriter { return true }
         let connection = try connect()
         let held: Bool
         do {
@@ -113,9 +114,34 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
         }
         guard held else {
             try? connection.close().wait()
-            throw EventLogError.writerLockHeld(location: location)
+            return false
         }
         writerConnection.withLock { $0 = connection }
+        return true
+    }
+
+    /// Whether this node holds the writer's lock (as far as it knows: a session lost without a
+    /// word is found by the next statement on it).
+    public var isWriter: Bool {
+        writerConnection.withLock { $0 != nil }
+    }
+
+    /// Checks the writer's session with a round trip; when it is gone, so is the lock: `isWriter`
+    /// turns false. For the node's leadership loop, which runs it between groups.
+    public func checkWriterSession() {
+        guard let connection = writerConnection.withLock({ $0 }) else { return }
+        do {
+            try Self.run(connection, "SELECT 1", "check the writer's session")
+        } catch {
+            forgetWriter(connection)
+        }
+    }
+
+    /// The writer's connection; `writerLockHeld` when this node does not hold the lock.
+    func writer() throws -> PostgresConnection {
+        guard let connection = writerConnection.withLock({ $0 }) else {
+            throw EventLogError.writerLockHeld(location: location)
+        }
         return connection
     }
 
@@ -194,8 +220,8 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
         if let connection = writerConnection.withLock({ $0.take() }) { try? connection.close().wait() }
     }
 
-    /// After a failed statement of a group: the session may be gone, and the lock with it, so the
-    /// next group opens a new connection and takes the lock again.
+    /// After a failed statement of a group: the session may be gone, and the lock with it, so this
+    /// node stops writing at once (`isWriter` is false until `tryBecomeWriter` takes it again).
     func forgetWriter(_ connection: PostgresConnection) {
         let forgotten = writerConnection.withLock { current -> Bool in
             guard current === connection else { return false }
@@ -203,6 +229,65 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
             return true
         }
         if forgotten { try? connection.close().wait() }
+    }
+
+    /// Gives the writer's lock up (closes its session).
+    public func resignWriter() {
+        if let connection = writerConnection.withLock({ $0.take() }) { try? connection.close().wait() }
+    }
+
+    /// Records this node as the leader, at `address` (on the writer's connection: only the lock's
+    /// holder does this).
+    public func announceLeader(address: String) throws {
+        let connection = try writer()
+        do {
+            try Self.run(connection, "BEGIN", "announce the leader")
+            try Self.run(connection, "UPDATE nodes SET role = 'follower' WHERE role = 'leader'", "announce the leader")
+            try Self.run(
+                connection,
+                """
+                INSERT INTO nodes (address, role) VALUES (\(address), 'leader')
+                ON CONFLICT (address) DO UPDATE SET role = 'leader', announced_at = now()
+                """, "announce the leader")
+            try Self.run(connection, "COMMIT", "announce the leader")
+        } catch {
+            forgetWriter(connection)
+            throw error
+        }
+    }
+
+    /// The address the current leader announced (nil when none did).
+    public func leaderAddress() throws -> String? {
+        try withReader { connection in
+            let rows = try Self.run(
+                connection, "SELECT address FROM nodes WHERE role = 'leader' ORDER BY announced_at DESC LIMIT 1",
+                "find the leader")
+            return try rows.first?.decode(String.self)
+        }
+    }
+
+    /// LISTENs for commits on a connection of its own and calls `body` with each new head, until
+    /// the connection fails (thrown) or the task is cancelled (returns).
+    public func listen(_ body: @Sendable (UInt64) -> Void) async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: url.configuration,
+                id: connectionCount.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger)
+        } catch {
+            throw EventLogError.unavailable(operation: "connecting to \(location)", message: Self.describe(error))
+        }
+        do {
+            let notifications = try await connection.listen(Self.notifyChannel)
+            for try await notification in notifications {
+                if let head = UInt64(notification.payload) { body(head) }
+            }
+        } catch {
+            try? await connection.close()
+            if Task.isCancelled { return }
+            throw EventLogError.unavailable(operation: "listening for commits", message: Self.describe(error))
+        }
+        try? await connection.close()
     }
 
     /// Runs one statement on a connection of its own (for setup and tests).
@@ -233,7 +318,15 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
             """,
             "CREATE TABLE meta (key text PRIMARY KEY, value bytea NOT NULL)",
             "CREATE TABLE snapshots (name text PRIMARY KEY, value bytea NOT NULL)",
-        ]
+        ],
+        [
+            // The nodes of a cluster: where each serves, and which one leads (written only by the
+            // holder of the writer's lock, at its promotion).
+            """
+            CREATE TABLE nodes (
+                address text PRIMARY KEY, role text NOT NULL, announced_at timestamptz NOT NULL DEFAULT now())
+            """
+        ],
     ]
 
     private func schemaVersion(_ connection: PostgresConnection) throws -> Int? {

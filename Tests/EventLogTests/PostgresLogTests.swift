@@ -155,7 +155,9 @@ struct PostgresLogTests {
         }
     }
 
-    @Test("a lost session fails the group with unavailable, nothing stored; the next group takes the lock again")
+    @Test(
+        "a lost session fails the group with unavailable, nothing stored, and stops writing until the lock is taken again"
+    )
     func lostSession() async throws {
         try await TestPostgres.withDatabase { url in
             let storage = try PostgresStorage(url: url, logger: TestPostgres.logger)
@@ -174,6 +176,12 @@ struct PostgresLogTests {
                 (error as? EventLogError)?.isStorageUnavailable == true
             }
             #expect(try log.readHead() == 1)
+            // The node stopped writing: no group goes through until it takes the lock again.
+            #expect(!storage.isWriter)
+            await #expect(throws: EventLogError.writerLockHeld(location: url.description)) {
+                _ = try await writer.append([sampleEvent(2, id: "two")])
+            }
+            #expect(try storage.tryBecomeWriter())
             let outcome = try await writer.append([sampleEvent(2, id: "two")])
             #expect(outcome == [.appended(2)])
             #expect(try allRecords(log).map(\.clientEventID) == ["one", "two"])

@@ -35,6 +35,12 @@ def main():
     p.add_argument("--sample", type=int, default=2000, help="re-posted metrics from the other files")
     p.add_argument("--seed", default="0")
     p.add_argument("--min-metrics", type=int, default=0, help="the log must hold at least this many metrics")
+    p.add_argument("--store", help="the log's PostgreSQL URL (replay reads it instead of --data-dir)")
+    p.add_argument(
+        "--budget-alerts-once",
+        action="store_true",
+        help="check that each (agent, period, level) budget alert fired at most once, and fired when crossed",
+    )
     args = p.parse_args()
     failures = []
 
@@ -43,16 +49,13 @@ def main():
         print(f"  FAIL: {text}", flush=True)
 
     # 1. replay verify
-    verify = subprocess.run(
-        [args.bin, "replay", "verify", "--data-dir", args.data_dir], capture_output=True, text=True, timeout=300
-    )
+    where = ["--data-dir", args.data_dir] + (["--store", args.store] if args.store else [])
+    verify = subprocess.run([args.bin, "replay", "verify", *where], capture_output=True, text=True, timeout=300)
     if verify.returncode != 0:
         fail(f"replay verify exited {verify.returncode}: {(verify.stdout + verify.stderr).strip()[-600:]}")
 
     # 2. export
-    export = subprocess.run(
-        [args.bin, "replay", "export", "--data-dir", args.data_dir], capture_output=True, text=True, timeout=600
-    )
+    export = subprocess.run([args.bin, "replay", "export", *where], capture_output=True, text=True, timeout=600)
     if export.returncode != 0:
         fail(f"replay export exited {export.returncode}: {export.stderr.strip()[-600:]}")
     by_event_id = defaultdict(list)
@@ -193,6 +196,26 @@ def main():
             if abs(used - usd) > 0.00011:
                 fail(f"agent {agent} budget used_usd = {used}, the log sums to {usd:.9f}")
     expect("sum of by-agent tasks.total", total, metrics)
+    if args.budget_alerts_once:
+        status, alerts = call("GET", "/api/v1/metrics/alerts?type=budget_overrun&limit=1000")
+        if status != 200:
+            fail(f"alerts answered {status}: {str(alerts)[:300]}")
+        else:
+            fired = defaultdict(int)
+            for alert in alerts.get("data", alerts.get("alerts", [])):
+                fired[(alert["agent_id"], alert.get("period_start"), alert["rule"])] += 1
+            for key, count in fired.items():
+                if count > 1:
+                    fail(f"budget alert {key} fired {count} times")
+            for agent in range(1, args.agents + 1):
+                status, budget = call("GET", f"/api/v1/agents/{agent}/budget")
+                if status != 200:
+                    continue
+                budget = budget.get("data", budget)
+                crossed = budget["used_usd"] >= budget["total_budget_usd"] * budget["critical_threshold_percent"] / 100
+                rules = {rule for (a, _, rule), _ in fired.items() if a == agent}
+                if crossed and "budget_critical" not in rules:
+                    fail(f"agent {agent} used {budget['used_usd']} of {budget['total_budget_usd']} without a critical alert")
     conn.close()
     print(
         f"  log: head {head}, {metrics} metrics, {len(acked)} acknowledged, {len(ids)} re-posted as duplicates;"

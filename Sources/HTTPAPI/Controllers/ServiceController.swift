@@ -24,11 +24,15 @@ struct ServiceController: APIController {
 extension API {
     func health() -> Response {
         let sequence = service.read { $0.sequence }
-        return json(
-            .object([
-                "success": true, "status": "ok", "log_head": .int(Int64(service.log.head)),
-                "projection_sequence": .int(Int64(sequence)),
-            ]),
-            status: .ok)
+        var body: JSONObject = [
+            "success": true, "status": "ok", "log_head": .int(Int64(service.log.head)),
+            "projection_sequence": .int(Int64(sequence)),
+        ]
+        if let membership = service.membership {
+            // A node of a cluster: what it is, and where it is in the log.
+            body["role"] = .string(membership.role.rawValue)
+            body["node"] = .string(membership.settings.advertisedAddress)
+        }
+        return json(.object(body), status: .ok)
     }
 }
