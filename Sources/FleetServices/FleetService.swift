@@ -222,12 +222,14 @@ public final class FleetService: Sendable {
     /// request (for decisions that read the projection, such as the evaluation). `ownJob`: the
     /// service's own job, exempt from the writer's queue bound (a flood of client writes must not
     /// make it fail).
+    /// `eventIDs`: the client ids `decide` may look up (a PostgreSQL log fetches them for the whole
+    /// group in one round trip).
     package func write<R: Sendable>(
-        exclusive: Bool = false, ownJob: Bool = false,
+        exclusive: Bool = false, ownJob: Bool = false, eventIDs: [String] = [],
         _ decide:
             @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
     ) async throws -> R {
-        try await writer.perform(exclusive: exclusive, bounded: !ownJob) { state, context in
+        try await writer.perform(exclusive: exclusive, bounded: !ownJob, eventIDs: eventIDs) { state, context in
             let (events, result) = try decide(state.ingestion, context)
             return AppendDecision(
                 events: events.map {

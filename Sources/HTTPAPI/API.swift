@@ -83,11 +83,12 @@ struct API: Sendable {
     // MARK: Writes
 
     func write<R: Sendable>(
+        eventIDs: [String] = [],
         _ decide:
             @escaping @Sendable (IngestionState, AppendContext) throws -> (events: [(DomainEvent, String?)], result: R)
     ) async throws -> R {
         // Refusals and log failures reach the one mapping in `ErrorEnvelopeMiddleware`.
-        try await service.write(decide)
+        try await service.write(eventIDs: eventIDs, decide)
     }
 
 }

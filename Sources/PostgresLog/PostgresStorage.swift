@@ -558,6 +558,22 @@ final class PostgresGroup: StorageGroup {
                 throw EventLogImportError.duplicateEventID(id: id, sequence: importedIDs[id] ?? 0)
             }
         }
+        if removed.isEmpty && metaValues.isEmpty && snapshotValues.isEmpty, let last = sequences.last {
+            // The common group, events only: one statement (its own transaction), one round trip.
+            let rows = try run(
+                """
+                WITH inserted AS (
+                    INSERT INTO events (sequence, event_id, record)
+                    SELECT s, NULLIF(i, ''), r FROM unnest(\(sequences)::bigint[], \(eventIDs)::text[], \(records)::bytea[]) AS t(s, i, r)
+                    RETURNING 1)
+                SELECT count(*), pg_notify(\(PostgresStorage.notifyChannel), \(String(last))) FROM inserted
+                """, "commit")
+            guard let stored = try rows.first?.decode(Int64.self), stored == Int64(sequences.count) else {
+                throw EventLogError.unavailable(
+                    operation: "commit", message: "the insert stored fewer events than sent")
+            }
+            return
+        }
         var statements: [PostgresQuery] = ["BEGIN"]
         if !removed.isEmpty {
             statements.append("DELETE FROM events WHERE sequence = ANY(\(removed))")

@@ -17,7 +17,10 @@ struct LeadershipStateMachine {
     enum State: Equatable {
         /// Tailing the log; `attempts` lock attempts failed since it became one.
         case follower(attempts: Int)
-        /// Holding the writer's lock since `since` (µs since the epoch).
+        /// Holding the writer's lock since `since` (µs since the epoch), not leading yet: the head
+        /// is being read, the writer's state marked for rebuilding, the address announced.
+        case promoting(since: Int64)
+        /// Holding the writer's lock since `since` (µs since the epoch), and leading.
         case leader(since: Int64)
     }
 
@@ -35,17 +38,22 @@ struct LeadershipStateMachine {
     mutating func observed(holdsLock: Bool, now: Int64) -> Action {
         switch (state, holdsLock) {
         case (.follower, true):
-            state = .leader(since: now)
+            state = .promoting(since: now)
             return .promote
         case (.follower(let attempts), false):
             state = .follower(attempts: attempts + 1)
             return .none
-        case (.leader, false):
+        case (.leader, false), (.promoting, false):
             state = .follower(attempts: 0)
             return .demote
-        case (.leader, true):
+        case (.leader, true), (.promoting, true):
             return .none
         }
+    }
+
+    /// The promotion is done: the node leads.
+    mutating func promoted() {
+        if case .promoting(let since) = state { state = .leader(since: since) }
     }
 
     /// Promotion failed half-way (the head could not be read): give the lock back, be a follower.
@@ -120,6 +128,10 @@ public final class ClusterMembership: Sendable {
         return machine.update { $0.observed(holdsLock: holds, now: now) }
     }
 
+    func promoted() {
+        machine.update { $0.promoted() }
+    }
+
     func promotionFailed() {
         storage.resignWriter()
         machine.update { $0.promotionFailed() }
@@ -155,12 +167,19 @@ public struct ClusterNode: Service {
 
     public func run() async throws {
         await withDiscardingTaskGroup { group in
+            group.addTask { await runUntilCancelled() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// The node's loops, until the task is cancelled (then it gives the lock up).
+    public func runUntilCancelled() async {
+        await withDiscardingTaskGroup { group in
             group.addTask { await leadershipLoop() }
             group.addTask { await followLoop() }
             group.addTask { await listenLoop() }
             group.addTask { await jobsLoop() }
-            try? await gracefulShutdown()
-            group.cancelAll()
         }
     }
 
@@ -185,6 +204,7 @@ public struct ClusterNode: Service {
             try service.follow(to: head)
             service.writer.reloadStateBeforeNextGroup()
             try membership.storage.announceLeader(address: membership.settings.advertisedAddress)
+            membership.promoted()
             logger.notice(
                 "this node leads: it holds the writer's lock",
                 metadata: ["head": "\(head)", "address": "\(membership.settings.advertisedAddress)"])

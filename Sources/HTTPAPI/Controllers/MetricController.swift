@@ -47,7 +47,8 @@ extension API {
         if single, case .failure(.validation(let field, let message)) = parsed[0] {
             throw APIError.validation(field, message)
         }
-        let outcomes = try await write { state, context in
+        let eventIDs = parsed.compactMap { (try? $0.get())?.eventID }
+        let outcomes = try await write(eventIDs: eventIDs) { state, context in
             let (events, outcomes) = try Ingestion.recordMetrics(
                 parsed, state: state,
                 nextSequence: context.nextSequence,
