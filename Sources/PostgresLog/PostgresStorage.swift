@@ -278,9 +278,10 @@ public final class PostgresStorage: LogStorage, @unchecked Sendable {
             throw EventLogError.unavailable(operation: "connecting to \(location)", message: Self.describe(error))
         }
         do {
-            let notifications = try await connection.listen(Self.notifyChannel)
-            for try await notification in notifications {
-                if let head = UInt64(notification.payload) { body(head) }
+            try await connection.listen(on: Self.notifyChannel) { notifications in
+                for try await notification in notifications {
+                    if let head = UInt64(notification.payload) { body(head) }
+                }
             }
         } catch {
             try? await connection.close()
