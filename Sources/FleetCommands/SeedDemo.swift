@@ -36,7 +36,10 @@ public struct SeedDemo: AsyncParsableCommand {
 
     public func run() async throws {
         let directory = data.dataDirectory
-        if let entries = try? FileManager.default.contentsOfDirectory(atPath: directory), !entries.isEmpty {
+        let store = try data.logStore()
+        if store.postgres == nil, let entries = try? FileManager.default.contentsOfDirectory(atPath: directory),
+            !entries.isEmpty
+        {
             throw SeedDemoError.notEmpty(directory)
         }
         var logger = Logger(label: "seed-demo")
@@ -44,7 +47,11 @@ public struct SeedDemo: AsyncParsableCommand {
         let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
         let fleet = DemoFleet.generate(now: now, days: days, seed: seed)
 
-        let service = try FleetService(directory: directory, durability: .relaxed, logger: logger)
+        let service = try FleetService(store: store, durability: .relaxed, logger: logger)
+        if store.postgres != nil, service.log.head > 0 {
+            service.shutdown()
+            throw SeedDemoError.notEmpty("\(store)")
+        }
         do {
             for agent in fleet.agents {
                 try await service.appendAgent(id: agent.id, name: agent.name, role: agent.role)
