@@ -204,5 +204,49 @@ for round in $(seq "$rounds"); do
         failure "round $round (seed $seed)"
     fi
 done
+# The database goes away and comes back: reads keep answering from every node's projection,
+# writes answer 503 with Retry-After, and writes succeed again without a restart.
+database_outage() {
+    python3 - "$1" "${ports[@]}" <<'EOF'
+import http.client, json, sys, time
+phase, ports = sys.argv[1], [int(p) for p in sys.argv[2:]]
+def call(port, method, path, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request(method, path, body=json.dumps(body) if body is not None else None,
+              headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status, r.getheader("Retry-After")
+metric = {"agent_id": 1, "operation_type": "outage", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+          "execution_time_ms": 1, "tokens_used": 1, "success": True, "cost_usd": 0}
+problems = []
+if phase == "down":
+    for port in ports:
+        status, _ = call(port, "GET", "/api/v1/metrics/summary")
+        if status != 200:
+            problems.append(f"GET summary on :{port} answered {status} without the database")
+        status, retry = call(port, "POST", "/api/v1/metrics", metric)
+        if status != 503 or retry is None:
+            problems.append(f"POST on :{port} answered {status} (Retry-After {retry}) without the database")
+else:
+    # Back: every node stores a write again (the leader retakes the lock by itself); 60 s at most.
+    for port in ports:
+        for attempt in range(600):
+            status, _ = call(port, "POST", "/api/v1/metrics", metric)
+            if status == 201:
+                break
+            time.sleep(0.1)
+        else:
+            problems.append(f"POST on :{port} still answered {status} 60 s after the database came back")
+print("; ".join(problems) if problems else f"{phase}: as expected on {len(ports)} nodes")
+sys.exit(1 if problems else 0)
+EOF
+}
+scripts/postgres.sh stop "$work/pg" > /dev/null
+if out=$(database_outage down); then pass "database stopped: reads answer, writes answer 503 with Retry-After"; else failure "$out"; fi
+scripts/postgres.sh start "$work/pg" > /dev/null
+if out=$(database_outage up); then pass "database back: every node stores writes again without a restart"; else failure "$out"; fi
+
 echo "cluster check: $passed passed, $failed failed (seed $seed)"
 [ "$failed" = 0 ]
