@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -59,6 +60,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // OTLP/HTTP trace requests (protobuf, code generated once and committed; JSON) and the
+        // mapping of GenAI spans to metrics. No HTTP server.
+        .target(
+            name: "OTLPTraces",
+            dependencies: ["Utilities", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/otlp_traces.proto"]
         ),
         // JSON, UTC time and statistics: small tools with no knowledge of metrics.
         .target(
@@ -106,6 +114,7 @@ let package = Package(
                 "Utilities",
                 "APIContract",
                 "FleetServices",
+                "OTLPTraces",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -173,6 +182,9 @@ let package = Package(
                 "Projections",
                 "Utilities",
                 "TestSupport",
+                "OTLPTraces",
+                "CZlib",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Fixtures")]

@@ -27,7 +27,7 @@ public func buildRouter(
     var routes = RouteCollection()
     let controllers: [any APIController] = [
         ServiceController(api: api, metrics: metrics), AgentController(api: api), MetricController(api: api),
-        AlertController(api: api), ReportController(api: api), AdminController(api: api),
+        AlertController(api: api), ReportController(api: api), AdminController(api: api), TraceController(api: api),
     ]
     for controller in controllers { controller.addRoutes(to: &routes) }
     routes.list(.get, "/openapi.json", "This document")
