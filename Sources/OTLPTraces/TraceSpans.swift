@@ -140,7 +140,7 @@ public enum TraceDecoding {
                             startTimeUnixNano: try unsigned(span["startTimeUnixNano"], "startTimeUnixNano"),
                             endTimeUnixNano: try unsigned(span["endTimeUnixNano"], "endTimeUnixNano"),
                             attributes: try jsonAttributes(span["attributes"], of: "a span"),
-                            statusCode: Int(try integer(status?["code"], "status.code") ?? 0),
+                            statusCode: try statusCode(status?["code"]),
                             statusMessage: status?["message"]?.stringValue ?? "", resource: resource))
                 }
             }
@@ -163,6 +163,16 @@ public enum TraceDecoding {
         if case .bool = value { throw .malformed("\(field) must be an integer") }
         guard let parsed = value.int64Value else { throw .malformed("\(field) must be an integer") }
         return parsed
+    }
+
+    /// OTLP's JSON encodes enums as integers; the names protobuf's JSON mapping writes are taken too.
+    private static func statusCode(_ value: JSONValue?) throws(TraceDecodingError) -> Int {
+        switch value?.stringValue {
+        case "STATUS_CODE_UNSET"?: return 0
+        case "STATUS_CODE_OK"?: return 1
+        case "STATUS_CODE_ERROR"?: return 2
+        default: return Int(try integer(value, "status.code") ?? 0)
+        }
     }
 
     private static func unsigned(_ value: JSONValue?, _ field: String) throws(TraceDecodingError) -> UInt64 {
