@@ -231,26 +231,19 @@ final class LMDBStorage: LogStorage, @unchecked Sendable {
     }
 
     static func lookupID(txn: OpaquePointer, dbi: MDB_dbi, bytes: [UInt8]) throws -> UInt64? {
-        var value = MDB_val()
-        let rc = bytes.withUnsafeBytes { raw -> Int32 in
-            var key = MDB_val(mv_size: raw.count, mv_data: UnsafeMutableRawPointer(mutating: raw.baseAddress))
-            return mdb_get(txn, dbi, &key, &value)
-        }
-        if rc == MDB_NOTFOUND { return nil }
-        try EventLogError.check(rc, "get(event_ids)")
-        guard value.mv_size == 8 else { return nil }
-        return UInt64(bigEndian: UnsafeRawPointer(value.mv_data!).loadUnaligned(as: UInt64.self))
+        guard let value = try get(txn: txn, dbi: dbi, key: bytes), value.count == 8 else { return nil }
+        return value.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
     }
 
     func meta(_ key: String) throws -> [UInt8]? {
-        try withReadTransaction { txn throws in try get(txn: txn, dbi: metaDB, key: Array(key.utf8)) }
+        try withReadTransaction { txn throws in try Self.get(txn: txn, dbi: metaDB, key: Array(key.utf8)) }
     }
 
     func snapshot(_ name: String) throws -> [UInt8]? {
-        try withReadTransaction { txn throws in try get(txn: txn, dbi: snapshotsDB, key: Array(name.utf8)) }
+        try withReadTransaction { txn throws in try Self.get(txn: txn, dbi: snapshotsDB, key: Array(name.utf8)) }
     }
 
-    private func get(txn: OpaquePointer, dbi: MDB_dbi, key: [UInt8]) throws -> [UInt8]? {
+    private static func get(txn: OpaquePointer, dbi: MDB_dbi, key: [UInt8]) throws -> [UInt8]? {
         var value = MDB_val()
         let rc = key.withUnsafeBytes { raw -> Int32 in
             var k = MDB_val(mv_size: raw.count, mv_data: UnsafeMutableRawPointer(mutating: raw.baseAddress))
@@ -361,23 +354,26 @@ private final class LMDBGroup: StorageGroup {
 
     func append(sequence: UInt64, eventID: String?, record: [UInt8]) throws {
         try putRecord(sequence: sequence, record: record)
-        if let eventID {
-            let rc = LMDBStorage.putBytes(
-                txn: txn, dbi: storage.idsDB, key: Array(eventID.utf8),
-                value: withUnsafeBytes(of: sequence.bigEndian) { Array($0) }, flags: UInt32(MDB_NOOVERWRITE))
-            try EventLogError.check(rc, "put(event id of \(sequence))")
+        if let eventID, try !index(eventID, at: sequence) {
+            throw EventLogError.lmdbError(MDB_KEYEXIST, "put(event id of \(sequence))")
         }
     }
 
     func importRecord(sequence: UInt64, eventID: String?, record: [UInt8]) throws {
         try putRecord(sequence: sequence, record: record)
-        if let eventID {
-            let rc = LMDBStorage.putBytes(
-                txn: txn, dbi: storage.idsDB, key: Array(eventID.utf8),
-                value: withUnsafeBytes(of: sequence.bigEndian) { Array($0) }, flags: UInt32(MDB_NOOVERWRITE))
-            if rc == MDB_KEYEXIST { throw EventLogImportError.duplicateEventID(id: eventID, sequence: sequence) }
-            try EventLogError.check(rc, "put(event id of \(sequence))")
+        if let eventID, try !index(eventID, at: sequence) {
+            throw EventLogImportError.duplicateEventID(id: eventID, sequence: sequence)
         }
+    }
+
+    /// Indexes a client id; false when the index holds it already.
+    private func index(_ eventID: String, at sequence: UInt64) throws -> Bool {
+        let rc = LMDBStorage.putBytes(
+            txn: txn, dbi: storage.idsDB, key: Array(eventID.utf8),
+            value: withUnsafeBytes(of: sequence.bigEndian) { Array($0) }, flags: UInt32(MDB_NOOVERWRITE))
+        if rc == MDB_KEYEXIST { return false }
+        try EventLogError.check(rc, "put(event id of \(sequence))")
+        return true
     }
 
     private func putRecord(sequence: UInt64, record: [UInt8]) throws {
