@@ -147,6 +147,7 @@ let package = Package(
             name: "MetricsService",
             dependencies: [
                 "HTTPAPI",
+                "OTLPTraces",
                 "FleetCommands",
                 "FleetServices",
                 "EventLog",

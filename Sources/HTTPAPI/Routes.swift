@@ -2,6 +2,7 @@ import APIContract
 import EventLog
 import FleetServices
 import Hummingbird
+import OTLPTraces
 import Projections
 
 /// Limits on what a request may carry.
@@ -13,6 +14,8 @@ public struct RequestLimits: Sendable {
     public var apiKeys = APIKeys()
     /// The one browser origin allowed to call the API cross-origin (CORS); nil: CORS off.
     public var corsOrigin: String?
+    /// How OTLP spans become metrics (`--otlp-role-attribute`, `--otlp-quality-attribute`).
+    public var spanMapping = GenAIMapping()
 
     public init() {}
 }

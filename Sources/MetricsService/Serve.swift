@@ -7,6 +7,7 @@ import Foundation
 import HTTPAPI
 import Hummingbird
 import Logging
+import OTLPTraces
 
 extension Durability: ExpressibleByArgument {}
 
@@ -47,6 +48,12 @@ struct Serve: AsyncParsableCommand {
             "With --store: seconds between a follower's tries of the writer's lock (a dead leader is replaced within about this).",
             valueName: "SECONDS"))
     var failoverInterval: Double = 1
+
+    @Option(help: "The span attribute naming the role of an agent an OTLP span registers (else service.namespace).")
+    var otlpRoleAttribute = "gen_ai.agent.role"
+
+    @Option(help: "The span attribute holding an OTLP span's quality score (0–100).")
+    var otlpQualityAttribute = "gen_ai.evaluation.score"
 
     @Flag(help: "Allow a non-loopback --host without API keys.")
     var insecureNoAuth = false
@@ -91,6 +98,8 @@ struct Serve: AsyncParsableCommand {
         configuration.scheduler = !noScheduler
         configuration.limits.apiKeys = try loadKeys()
         configuration.limits.corsOrigin = corsOrigin
+        configuration.limits.spanMapping = GenAIMapping(
+            roleAttribute: otlpRoleAttribute, qualityAttribute: otlpQualityAttribute)
         configuration.webhooks = try webhooks.map { text in
             do {
                 return try WebhookTarget(parsing: text)

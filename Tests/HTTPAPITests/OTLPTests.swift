@@ -185,6 +185,30 @@ struct OTLPTests {
         }
     }
 
+    @Test("the role and quality attributes are configurable")
+    func configuredAttributes() async throws {
+        var limits = RequestLimits()
+        limits.spanMapping = GenAIMapping(roleAttribute: "team", qualityAttribute: "judge.score")
+        try await H.run(limits: limits) { client, _ in
+            let span = Self.span(
+                1, agent: "tester",
+                extra: [
+                    Self.attribute("team", "qa"), Self.attribute("gen_ai.agent.role", "ignored"),
+                    Self.attribute("judge.score", 77.5),
+                ])
+            let (status, _, _) = try await Self.post(
+                client, try Self.request([([Self.attribute("service.name", "x")], [span])]).serializedBytes())
+            #expect(status == .ok)
+            let agents = try await client.get("/api/v1/agents")
+            let tester = try #require(agents.data?.arrayValue?.first { $0["name"] == "tester" })
+            #expect(tester["role"] == "qa")
+            let summary = try await client.get(
+                "/api/v1/metrics/aggregate/by-agent/\(tester["id"]!.int64Value!)",
+                [("start_date", H.iso(H.noon - 2 * H.hour)), ("end_date", H.iso(H.noon))])
+            #expect(summary.data?["quality"]?["avg_score"] == .double(77.5))
+        }
+    }
+
     @Test("bad requests: 4xx with a google.rpc.Status, never a 5xx, nothing stored")
     func badRequests() async throws {
         var limits = RequestLimits()

@@ -66,7 +66,7 @@ extension API {
             return otlpStatus(.contentTooLarge, error.message, encoding)
         }
 
-        let mapping = GenAIMapping()
+        let mapping = limits.spanMapping
         var reasons: [String] = []
         var rejected = 0
         var mapped: [(agent: String, role: String, metric: JSONObject)] = []
