@@ -30,7 +30,8 @@ public func buildRouter(
     var routes = RouteCollection()
     let controllers: [any APIController] = [
         ServiceController(api: api, metrics: metrics), AgentController(api: api), MetricController(api: api),
-        AlertController(api: api), ReportController(api: api), AdminController(api: api), TraceController(api: api),
+        AlertController(api: api), ReportController(api: api), AdminController(api: api),
+        TraceController(api: api, metrics: metrics),
     ]
     for controller in controllers { controller.addRoutes(to: &routes) }
     routes.list(.get, "/openapi.json", "This document")

@@ -17,6 +17,12 @@ public final class ServiceMetrics: Sendable {
     private let groupCommits: CoreMetrics.Gauge
     private let metricsStored: CoreMetrics.Gauge
     private let alertsActive: CoreMetrics.Gauge
+    /// OTLP spans by what became of them, and the stored ones that came without a cost.
+    private let spansStored: CoreMetrics.Counter
+    private let spansDuplicate: CoreMetrics.Counter
+    private let spansIgnored: CoreMetrics.Counter
+    private let spansRejected: CoreMetrics.Counter
+    private let spansUnpriced: CoreMetrics.Counter
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -32,6 +38,23 @@ public final class ServiceMetrics: Sendable {
         groupCommits = CoreMetrics.Gauge(label: "event_log_group_commits", factory: factory)
         metricsStored = CoreMetrics.Gauge(label: "metrics_stored", factory: factory)
         alertsActive = CoreMetrics.Gauge(label: "alerts_active", factory: factory)
+        func spans(_ outcome: String) -> CoreMetrics.Counter {
+            CoreMetrics.Counter(label: "otlp_spans_total", dimensions: [("outcome", outcome)], factory: factory)
+        }
+        spansStored = spans("stored")
+        spansDuplicate = spans("duplicate")
+        spansIgnored = spans("ignored")
+        spansRejected = spans("rejected")
+        spansUnpriced = CoreMetrics.Counter(label: "otlp_spans_unpriced_total", factory: factory)
+    }
+
+    /// Counts what one OTLP request's spans became.
+    func recordSpans(stored: Int, duplicate: Int, ignored: Int, rejected: Int, unpriced: Int) {
+        spansStored.increment(by: stored)
+        spansDuplicate.increment(by: duplicate)
+        spansIgnored.increment(by: ignored)
+        spansRejected.increment(by: rejected)
+        spansUnpriced.increment(by: unpriced)
     }
 
     /// The counter and timer of one (route, method, status), made once: making them per request

@@ -148,6 +148,14 @@ struct OTLPTests {
             let (again, _, _) = try await Self.post(client, body)
             #expect(again == .ok)
             #expect(service.log.head == head)
+            let exposition = try await client.get("/metrics").text
+            for line in [
+                #"otlp_spans_total{outcome="stored"} 4"#, #"otlp_spans_total{outcome="duplicate"} 4"#,
+                #"otlp_spans_total{outcome="ignored"} 2"#, #"otlp_spans_total{outcome="rejected"} 2"#,
+                "otlp_spans_unpriced_total 3",
+            ] {
+                #expect(exposition.contains(line), "\(line) not in /metrics")
+            }
         }
     }
 

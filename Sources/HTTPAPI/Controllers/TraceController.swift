@@ -12,11 +12,12 @@ import Utilities
 /// `POST /api/v1/metrics`; agents seen for the first time are registered.
 struct TraceController: APIController {
     let api: API
+    let metrics: ServiceMetrics
 
     func addRoutes(to routes: inout RouteCollection) {
         routes.on(.post, "/v1/traces", "OTLP/HTTP traces (protobuf or JSON, gzip): GenAI spans become metrics") {
-            r, _ in
-            try await api.exportTraces(r)
+            [metrics] r, _ in
+            try await api.exportTraces(r, metrics: metrics)
         }
     }
 }
@@ -35,7 +36,7 @@ enum OTLPEncoding {
 }
 
 extension API {
-    func exportTraces(_ request: Request) async throws -> Response {
+    func exportTraces(_ request: Request, metrics: ServiceMetrics) async throws -> Response {
         let declared = (request.headers[.contentType] ?? "").lowercased()
         let encoding: OTLPEncoding
         if declared.hasPrefix("application/x-protobuf") || declared.hasPrefix("application/protobuf") {
@@ -69,17 +70,21 @@ extension API {
         let mapping = limits.spanMapping
         var reasons: [String] = []
         var rejected = 0
-        var mapped: [(agent: String, role: String, metric: JSONObject)] = []
+        var mapped: [(agent: String, role: String, metric: JSONObject, priced: Bool)] = []
+        var ignored = 0
         for span in spans {
             switch mapping.map(span) {
-            case .ignored: continue
+            case .ignored: ignored += 1
             case .rejected(let reason):
                 rejected += 1
                 reasons.append(reason)
-            case .metric(let agent, let role, let metric, _):
-                mapped.append((agent, role, metric))
+            case .metric(let agent, let role, let metric, let priced):
+                mapped.append((agent, role, metric, priced))
             }
         }
+        var stored = 0
+        var duplicates = 0
+        var unpriced = 0
         do {
             if !mapped.isEmpty {
                 let ids = try await agentIDs(for: mapped.map { ($0.agent, $0.role) })
@@ -98,7 +103,12 @@ extension API {
                     return (events.map { ($0.event, $0.eventID) }, outcomes)
                 }
                 for (index, outcome) in outcomes.enumerated() {
-                    if case .rejected(let field, let message) = outcome {
+                    switch outcome {
+                    case .created:
+                        stored += 1
+                        if !mapped[index].priced { unpriced += 1 }
+                    case .duplicate: duplicates += 1
+                    case .rejected(let field, let message):
                         rejected += 1
                         let id = mapped[index].metric["event_id"]?.stringValue ?? "?"
                         reasons.append("span \(id): \(field.isEmpty ? "" : field + ": ")\(message)")
@@ -110,6 +120,8 @@ extension API {
             response.headers[.retryAfter] = "1"
             return response
         }
+        metrics.recordSpans(
+            stored: stored, duplicate: duplicates, ignored: ignored, rejected: rejected, unpriced: unpriced)
         var answer = Otlp_ExportTraceServiceResponse()
         if rejected > 0 {
             var partial = Otlp_ExportTracePartialSuccess()
