@@ -553,6 +553,26 @@ struct ReplayTests {
 
     // MARK: export / import
 
+    /// An imported log holds every record of its source (ids indexed alike), exports to the same
+    /// bytes, answers every audit path byte for byte as the source does, and verifies clean.
+    static func expectSameLog(_ copy: EventLog, as source: EventLog, exported: [UInt8], _ s: ReplayScenario) throws {
+        for sequence in 1...s.head {
+            #expect(try copy.record(at: sequence) == source.record(at: sequence))
+        }
+        #expect(try copy.sequence(forEventID: "review-3-2") == source.sequence(forEventID: "review-3-2"))
+        var again: [UInt8] = []
+        try LogReplay.export(copy) { again.append(contentsOf: $0) }
+        #expect(again == exported)
+        let a = try LogReplay.projection(source, through: s.head, useCheckpoint: false)
+        let b = try LogReplay.projection(copy, through: s.head)
+        for path in LogReplay.auditPaths([a], asOf: s.endClock) {
+            #expect(
+                LogReplay.answerBytes(path, projection: a, now: s.endClock)
+                    == LogReplay.answerBytes(path, projection: b, now: s.endClock))
+        }
+        #expect(try LogReplay.verify(copy).isClean)
+    }
+
     @Test(
         "moving a log from LMDB to PostgreSQL (export, import) keeps every record, checksum and answer",
         .enabled(if: TestPostgres.url != nil, Comment(rawValue: TestPostgres.skipNotice)))
@@ -570,20 +590,7 @@ struct ReplayTests {
                 #expect(try LogReplay.importLog(into: store, lines: lines) == s.head)
                 let copy = try LogReplay.openReadOnly(store)
                 defer { copy.close() }
-                for sequence in 1...s.head {
-                    #expect(try copy.record(at: sequence) == source.record(at: sequence))
-                }
-                var again: [UInt8] = []
-                try LogReplay.export(copy) { again.append(contentsOf: $0) }
-                #expect(again == exported)
-                let a = try LogReplay.projection(source, through: s.head, useCheckpoint: false)
-                let b = try LogReplay.projection(copy, through: s.head)
-                for path in LogReplay.auditPaths([a], asOf: s.endClock) {
-                    #expect(
-                        LogReplay.answerBytes(path, projection: a, now: s.endClock)
-                            == LogReplay.answerBytes(path, projection: b, now: s.endClock))
-                }
-                #expect(try LogReplay.verify(copy).isClean)
+                try Self.expectSameLog(copy, as: source, exported: exported, s)
                 #expect(
                     throws: ReplayError("the log in \(url) already holds \(s.head) events; import needs an empty one")
                 ) {
@@ -623,21 +630,7 @@ struct ReplayTests {
             #expect(imported == s.head)
             let copy = try LogReplay.openReadOnly(target)
             defer { copy.close() }
-            for sequence in 1...s.head {
-                #expect(try copy.record(at: sequence) == source.record(at: sequence))
-            }
-            #expect(try copy.sequence(forEventID: "review-3-2") == source.sequence(forEventID: "review-3-2"))
-            var again: [UInt8] = []
-            try LogReplay.export(copy) { again.append(contentsOf: $0) }
-            #expect(again == exported)
-            let a = try LogReplay.projection(source, through: s.head, useCheckpoint: false)
-            let b = try LogReplay.projection(copy, through: s.head)
-            for path in LogReplay.auditPaths([a], asOf: s.endClock) {
-                #expect(
-                    LogReplay.answerBytes(path, projection: a, now: s.endClock)
-                        == LogReplay.answerBytes(path, projection: b, now: s.endClock))
-            }
-            #expect(try LogReplay.verify(copy).isClean)
+            try Self.expectSameLog(copy, as: source, exported: exported, s)
             // A second import into the same directory is refused.
             #expect(
                 throws: ReplayError("the log in \(target) already holds \(s.head) events; import needs an empty one")
