@@ -207,19 +207,37 @@ public enum MetricValidation {
                 throw fail("execution_time_ms", "execution_time_ms must be at most 1e12 (about 31.7 years)")
             }
             let tokens: Int64
+            // The split: validated when it makes the count (or prices the metric); beside a
+            // `tokens_used` it is kept only when valid, as `tokens_used` wins (§2).
+            var input: Int64?
+            var output: Int64?
             if let raw = m["tokens_used"] {
                 guard let t = try count(raw, "tokens_used", maximum: maximumTokens) else {
                     throw fail("tokens_used", "tokens_used must be an integer")
                 }
                 tokens = t
+                if m["cost_usd"] == nil || m["cost_usd"]!.isNull, m["model"] != nil {
+                    input = try count(m["input_tokens"], "input_tokens", maximum: maximumTokens)
+                    output = try count(m["output_tokens"], "output_tokens", maximum: maximumTokens)
+                } else {
+                    input = try? count(m["input_tokens"], "input_tokens", maximum: maximumTokens)
+                    output = try? count(m["output_tokens"], "output_tokens", maximum: maximumTokens)
+                }
             } else {
-                let input = try count(m["input_tokens"], "input_tokens", maximum: maximumTokens)
-                let output = try count(m["output_tokens"], "output_tokens", maximum: maximumTokens)
+                input = try count(m["input_tokens"], "input_tokens", maximum: maximumTokens)
+                output = try count(m["output_tokens"], "output_tokens", maximum: maximumTokens)
                 guard input != nil || output != nil else { throw fail("tokens_used", "tokens_used is required") }
                 tokens = (input ?? 0) + (output ?? 0)
                 guard tokens <= maximumTokens else {
                     throw fail("tokens_used", "input_tokens + output_tokens must be at most \(maximumTokens)")
                 }
+            }
+            var model: String?
+            if let raw = m["model"], !raw.isNull {
+                guard let name = raw.stringValue, PriceTable.isModelName(name) else {
+                    throw fail("model", "model must be a string of 1 to 256 bytes of printable text")
+                }
+                model = name
             }
             let apiCalls = try count(m["api_calls"], "api_calls") ?? 1
             guard let success = m["success"]?.boolValue else { throw fail("success", "success must be true or false") }
@@ -227,11 +245,42 @@ public enum MetricValidation {
             if let q = quality, !(0...100).contains(q) {
                 throw fail("quality_score", "quality_score must be between 0 and 100")
             }
-            guard let cost = try number(m["cost_usd"], "cost_usd") else {
-                throw fail("cost_usd", "cost_usd is required")
+            // Without `cost_usd`, a metric that names a model is priced by the writer from the
+            // rules' price table (`Ingestion.price`).
+            var nanos: Int64 = 0
+            var pricing = ModelUsage.Pricing.given
+            if let cost = try number(m["cost_usd"], "cost_usd") {
+                guard let n = Money.nanos(fromUSD: cost) else {
+                    throw fail("cost_usd", "cost_usd must be between 0 and \(Int(Money.maximumUSD))")
+                }
+                nanos = n
+            } else if let model {
+                guard input != nil || output != nil else {
+                    throw fail(
+                        "input_tokens",
+                        "input_tokens or output_tokens is required to price \(model) by the price table "
+                            + "(or give cost_usd)")
+                }
+                pricing = .table
+            } else {
+                throw fail("cost_usd", "cost_usd is required (or a model to price by the price table)")
             }
-            guard let nanos = Money.nanos(fromUSD: cost) else {
-                throw fail("cost_usd", "cost_usd must be between 0 and \(Int(Money.maximumUSD))")
+            var usage: ModelUsage?
+            if model != nil || input != nil || output != nil {
+                // Cached input tokens are part of the input tokens. Strict when they price the
+                // metric; otherwise kept only when valid, as the split beside `tokens_used` is.
+                var cached: Int64 = 0
+                if pricing == .table {
+                    cached = try count(m["cached_input_tokens"], "cached_input_tokens", maximum: maximumTokens) ?? 0
+                    guard cached <= input ?? 0 else {
+                        throw fail("cached_input_tokens", "cached_input_tokens must be at most input_tokens")
+                    }
+                } else if let c = try? count(m["cached_input_tokens"], "cached_input_tokens"), c <= input ?? 0 {
+                    cached = c
+                }
+                usage = ModelUsage(
+                    model: model, inputTokens: input ?? 0, outputTokens: output ?? 0, cachedInputTokens: cached,
+                    pricing: pricing)
             }
             var errorMessage: String?
             if let raw = m["error_message"], !raw.isNull {
@@ -245,7 +294,7 @@ public enum MetricValidation {
                 metric: MetricRecorded(
                     agentID: agentID, operationType: op, timestamp: ts, executionTimeMs: exec, tokensUsed: tokens,
                     apiCalls: apiCalls, success: success, qualityScore: quality, costNanos: nanos,
-                    errorMessage: errorMessage))
+                    errorMessage: errorMessage, usage: usage))
         }
     }
 }

@@ -58,6 +58,13 @@ enum OpenAPIDocument {
         var inputSections = JSONObject()
         var documentSections = JSONObject()
         for (section, value) in Rules.defaults.document.objectValue ?? [:] {
+            if section == "prices" {
+                // Model names are the keys: any name, each with its price or its dated prices.
+                let table = JSONValue.object(["$ref": "#/components/schemas/PriceTable"])
+                inputSections[section] = table
+                documentSections[section] = table
+                continue
+            }
             var properties = JSONObject()
             for (rule, defaultValue) in value.objectValue ?? [:] {
                 var schema: JSONObject

@@ -10,6 +10,8 @@ public struct RequestLimits: Sendable {
     public var maxBodyBytes = 32 << 20
     public var maxBatch = 10_000
     public var maxSmallBodyBytes = 64 << 10
+    /// The rules document and the price table (a table of 2,000 models with a few dated prices each).
+    public var maxRulesBodyBytes = 1 << 20
     /// API keys; empty means no authentication (the service then binds to loopback only).
     public var apiKeys = APIKeys()
     /// The one browser origin allowed to call the API cross-origin (CORS); nil: CORS off.
@@ -29,7 +31,8 @@ public func buildRouter(
     // document get the finished table; then the middlewares and the routes are registered.
     var routes = RouteCollection()
     let controllers: [any APIController] = [
-        ServiceController(api: api, metrics: metrics), AgentController(api: api), MetricController(api: api),
+        ServiceController(api: api, metrics: metrics), AgentController(api: api),
+        MetricController(api: api, metrics: metrics),
         AlertController(api: api), ReportController(api: api), AdminController(api: api),
         TraceController(api: api, metrics: metrics),
     ]

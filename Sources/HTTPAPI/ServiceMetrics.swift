@@ -23,6 +23,8 @@ public final class ServiceMetrics: Sendable {
     private let spansIgnored: CoreMetrics.Counter
     private let spansRejected: CoreMetrics.Counter
     private let spansUnpriced: CoreMetrics.Counter
+    /// Metrics (from either door) that named a model the price table had no price for.
+    private let unknownModels: CoreMetrics.Counter
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -46,6 +48,7 @@ public final class ServiceMetrics: Sendable {
         spansIgnored = spans("ignored")
         spansRejected = spans("rejected")
         spansUnpriced = CoreMetrics.Counter(label: "otlp_spans_unpriced_total", factory: factory)
+        unknownModels = CoreMetrics.Counter(label: "metrics_unknown_model_total", factory: factory)
     }
 
     /// Counts what one OTLP request's spans became.
@@ -55,6 +58,11 @@ public final class ServiceMetrics: Sendable {
         spansIgnored.increment(by: ignored)
         spansRejected.increment(by: rejected)
         spansUnpriced.increment(by: unpriced)
+    }
+
+    /// Counts stored metrics whose model had no price (stored with cost 0).
+    func recordUnknownModels(_ count: Int) {
+        if count > 0 { unknownModels.increment(by: count) }
     }
 
     /// The counter and timer of one (route, method, status), made once: making them per request

@@ -11,10 +11,13 @@ import Utilities
 /// | `timestamp` | the span's start |
 /// | `execution_time_ms` | end − start |
 /// | `tokens_used` | `gen_ai.usage.input_tokens` (or `prompt_tokens`) + `output_tokens` (or `completion_tokens`) |
+/// | `input_tokens`, `output_tokens` | the same two, kept apart |
+/// | `cached_input_tokens` | `gen_ai.usage.cache_read.input_tokens` (or `cache_read_input_tokens`), part of the input tokens |
+/// | `model` | `gen_ai.response.model`, else `gen_ai.request.model` |
 /// | `success` | the status is not ERROR and there is no `error.type` |
 /// | `error_message` | the status message, else `error.type` |
 /// | `quality_score` | `qualityAttribute` (`gen_ai.evaluation.score`), when present |
-/// | `cost_usd` | `gen_ai.usage.cost`; without it 0, and the span is counted as unpriced |
+/// | `cost_usd` | `gen_ai.usage.cost`; without it the writer prices the tokens by the model's price in the rules' price table (unknown model: 0); without a model either, 0 and the span is counted as unpriced |
 /// | `event_id` | trace id + span id in hex (an exporter's retry stores nothing twice) |
 public struct GenAIMapping: Sendable {
     public var roleAttribute: String
@@ -30,7 +33,8 @@ public struct GenAIMapping: Sendable {
         /// Not a GenAI operation (no `gen_ai.operation.name`): counted, not an error.
         case ignored
         /// A metric of `agent` (a name; registered with `role` when unknown). `metric` is the
-        /// contract's JSON metric without `agent_id`; `priced` is false when no cost came with it.
+        /// contract's JSON metric without `agent_id`; `priced` is false when neither a cost nor a
+        /// model to price came with it.
         case metric(agent: String, role: String, metric: JSONObject, priced: Bool)
         /// The span cannot be a metric: the reason, for the partial-success message.
         case rejected(String)
@@ -65,19 +69,37 @@ public struct GenAIMapping: Sendable {
             "api_calls": 1,
         ]
         var tokens: Int64 = 0
-        for (names, what) in [
-            (["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"], "input"),
-            (["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"], "output"),
+        var split: [String: Int64] = [:]
+        for (names, field) in [
+            (["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"], "input_tokens"),
+            (["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"], "output_tokens"),
+            (["gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens"], "cached_input_tokens"),
         ] {
             guard let name = names.first(where: { span.attributes[$0] != nil }) else { continue }
             guard case .int(let count) = span.attributes[name]!, count >= 0 else {
-                return .rejected("span \(id): \(name) must be a non-negative integer (\(what) tokens)")
+                return .rejected("span \(id): \(name) must be a non-negative integer")
             }
+            split[field] = count
+            guard field != "cached_input_tokens" else { continue }
             let (sum, overflow) = tokens.addingReportingOverflow(count)
             guard !overflow else { return .rejected("span \(id): too many tokens") }
             tokens = sum
         }
         metric["tokens_used"] = .int(tokens)
+        let model: String?
+        switch span.attributes["gen_ai.response.model"] ?? span.attributes["gen_ai.request.model"] {
+        case nil: model = nil
+        case .string(let name)?: model = name
+        default: return .rejected("span \(id): gen_ai.response.model and gen_ai.request.model must be strings")
+        }
+        if let model {
+            metric["model"] = .string(model)
+            metric["input_tokens"] = .int(split["input_tokens"] ?? 0)
+            metric["output_tokens"] = .int(split["output_tokens"] ?? 0)
+            metric["cached_input_tokens"] = .int(split["cached_input_tokens"] ?? 0)
+        } else {
+            for (field, count) in split { metric[field] = .int(count) }
+        }
         let errorType = Self.string(span.attributes["error.type"])
         let failed = span.statusCode == 2 || errorType != nil
         metric["success"] = .bool(!failed)
@@ -98,6 +120,8 @@ public struct GenAIMapping: Sendable {
             }
             metric["cost_usd"] = .double(value)
             priced = true
+        } else if model != nil {
+            priced = true  // by the writer, from the price table
         } else {
             metric["cost_usd"] = 0
         }

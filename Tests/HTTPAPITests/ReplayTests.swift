@@ -729,7 +729,7 @@ struct ReplayTests {
                 records.append(
                     EventRecord(
                         sequence: UInt64(records.count + 1), clientEventID: nil, type: MetricRecorded.type,
-                        schemaVersion: MetricRecorded.version, recordedAt: s.endClock, occurredAt: s.endClock,
+                        schemaVersion: huge.schemaVersion, recordedAt: s.endClock, occurredAt: s.endClock,
                         payload: huge.encodedPayload()))
             }
             let log = try EventLog(directory: directory)

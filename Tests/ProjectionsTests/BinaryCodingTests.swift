@@ -126,18 +126,35 @@ struct MetricRecordedPayloadTests {
             agentID: 42, operationType: "structured_data_extraction", timestamp: 1_767_225_600_123_456,
             executionTimeMs: 1234.5, tokensUsed: 56_789, apiCalls: 3, success: false, qualityScore: 77.25,
             costNanos: 123_456_789, errorMessage: "upstream rate limit exceeded (429)")
-        #expect(Mirror(reflecting: metric).children.count == 10)
+        #expect(Mirror(reflecting: metric).children.count == 11)
+        var priced = metric
+        priced.usage = ModelUsage(
+            model: "claude-sonnet-4-5-20250929", inputTokens: 50_000, outputTokens: 6_789, cachedInputTokens: 40_000,
+            pricing: .table)
         for sample in [
-            metric,
+            metric, priced,
             MetricRecorded(
                 agentID: 1, operationType: "x", timestamp: 0, executionTimeMs: 0, tokensUsed: 0, success: true,
                 qualityScore: nil, costNanos: 0),
         ] {
-            let payload = DomainEvent.metricRecorded(sample).encodedPayload()
+            let event = DomainEvent.metricRecorded(sample)
+            let payload = event.encodedPayload()
+            // Without usage, the bytes of version 1 (which builds before it read).
+            #expect(event.schemaVersion == (sample.usage == nil ? 1 : 2))
             for _ in 0..<3 {
-                let decoded = try DomainEvent.decode(type: MetricRecorded.type, version: 1, payload: payload)
+                let decoded = try DomainEvent.decode(
+                    type: MetricRecorded.type, version: event.schemaVersion, payload: payload)
                 #expect(decoded == .metricRecorded(sample))
             }
+            // The fold's in-place reader takes the same payload to the same columns.
+            var projection = FleetProjection()
+            projection.apply(.agentRegistered(AgentRegistered(agentID: 42, name: "a", role: "r")), sequence: 1)
+            try payload.withUnsafeBytes { bytes in
+                try projection.apply(
+                    type: MetricRecorded.type, schemaVersion: event.schemaVersion, payload: bytes, sequence: 2,
+                    policy: .fail)
+            }
+            #expect(projection.metrics.count == 1)
         }
     }
 }

@@ -20,6 +20,12 @@ struct DomainEventTests {
             MetricRecorded(
                 agentID: 1, operationType: "x", timestamp: 0, executionTimeMs: 0, tokensUsed: 0, apiCalls: 0,
                 success: false, qualityScore: nil, costNanos: 0, errorMessage: "timeout – ünïcode")),
+        .metricRecorded(
+            MetricRecorded(
+                agentID: 3, operationType: "chat", timestamp: 1_763_389_800_000_000, executionTimeMs: 812,
+                tokensUsed: 1_500, success: true, qualityScore: nil, costNanos: 2_750_000,
+                usage: ModelUsage(
+                    model: "gpt-4o", inputTokens: 1_000, outputTokens: 500, cachedInputTokens: 200, pricing: .table))),
         .alertRaised(
             AlertRaised(
                 alertID: 1, agentID: 7, rule: .budgetWarning, currentValue: 24.5, expectedValue: 30,

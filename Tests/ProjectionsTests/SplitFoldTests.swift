@@ -88,11 +88,11 @@ struct SplitFoldTests {
         if let at = badOperation.firstIndex(of: 0xC3) { badOperation[at] = 0xFF }
         var badError = metric(agent: 4, op: "testing", day: 31, error: "déjà").encodedPayload()
         if let at = badError.lastIndex(of: 0xC3) { badError[at] = 0xC0 }
-        appendRaw(type: MetricRecorded.type, version: MetricRecorded.version, badOperation)
-        appendRaw(type: MetricRecorded.type, version: MetricRecorded.version, badError)
-        appendRaw(type: MetricRecorded.type, version: MetricRecorded.version, Array(good.dropLast(3)))
-        appendRaw(type: MetricRecorded.type, version: MetricRecorded.version, good + [0])
-        appendRaw(type: MetricRecorded.type, version: MetricRecorded.version, [])
+        appendRaw(type: MetricRecorded.type, version: 1, badOperation)
+        appendRaw(type: MetricRecorded.type, version: 1, badError)
+        appendRaw(type: MetricRecorded.type, version: 1, Array(good.dropLast(3)))
+        appendRaw(type: MetricRecorded.type, version: 1, good + [0])
+        appendRaw(type: MetricRecorded.type, version: 1, [])
         appendRaw(type: MetricRecorded.type, version: MetricRecorded.version + 1, good)
         appendRaw(type: 999, version: 1, good)
         append(metric(agent: 2, op: "testing", day: 32))

@@ -392,10 +392,10 @@ struct MetricGenerator {
     }
 
     mutating func next() -> NewEvent {
-        let metric = metric()
+        let event = DomainEvent.metricRecorded(metric())
         return NewEvent(
-            type: MetricRecorded.type, schemaVersion: MetricRecorded.version, occurredAt: metric.timestamp,
-            payload: DomainEvent.metricRecorded(metric).encodedPayload())
+            type: MetricRecorded.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt(now: 0),
+            payload: event.encodedPayload())
     }
 }
 

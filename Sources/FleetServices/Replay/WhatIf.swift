@@ -106,6 +106,8 @@ extension LogReplay {
         public var recordedRecommendations: Int
         public var whatIfRecommendations: Int
         public var recommendationChanges: [RecommendationChange]
+        /// The cost of the metrics the writer priced from the table, recorded and re-priced.
+        public var costs: PricingComparison
         var agentNames: [Int64: String]
 
         public var json: JSONValue {
@@ -146,6 +148,7 @@ extension LogReplay {
                             ])
                         }),
                 ]),
+                "costs": costs.json,
                 "recommendations": .object([
                     "as_of": recommendationsAsOf.map { .string(iso($0)) } ?? .null,
                     "recorded": .int(Int64(recordedRecommendations)), "what_if": .int(Int64(whatIfRecommendations)),
@@ -202,6 +205,8 @@ extension LogReplay {
                         header: ["change", "recorded", "what-if", "rule", "agent", "detected_at", "status", "message"],
                         rows: rows))
             }
+            lines.append("")
+            lines.append(contentsOf: costs.lines)
             lines.append("")
             lines.append(
                 "recommendations at \(recommendationsAsOf.map(iso) ?? "-"): \(recordedRecommendations) recorded, "
@@ -345,6 +350,7 @@ extension LogReplay {
         }
 
         // Pass 2: the history again under the what-if rules.
+        var costs = PricingComparison()
         var p = FleetProjection()
         p.apply(.rulesChanged(RulesChanged(version: -1, document: options.rules.document.jsonString)), sequence: 0)
         var derivedByKey: [AlertKey: Int64] = [:]
@@ -383,10 +389,19 @@ extension LogReplay {
                     p.apply(event, sequence: record.sequence)
                 }
             case .metricRecorded(let m):
+                // The metric's decisions again: its price (when the writer priced it) under the
+                // what-if price table, then the budget alerts its cost raises.
                 let decided = try? Ingestion.recordMetrics(
                     [.success(Ingestion.MetricSubmission(eventID: nil, metric: m))], state: p.ingestion,
                     nextSequence: record.sequence, existingSequence: { _ in nil })
-                p.apply(event, sequence: record.sequence)
+                let repriced = decided.flatMap { d in
+                    Ingestion.createdMetrics(events: d.events, outcomes: d.outcomes)[0]
+                }
+                let applied = repriced ?? m
+                p.apply(.metricRecorded(applied), sequence: record.sequence)
+                if let usage = m.usage, usage.pricedByTable {
+                    costs.add(recorded: m, whatIf: applied)
+                }
                 for pending in decided?.events ?? [] {
                     if case .alertRaised = pending.event { applyDerived(pending.event) }
                 }
@@ -476,7 +491,8 @@ extension LogReplay {
             inferredEvaluationInstants: evaluations.values.filter(\.inferred).count, hourlyEvaluations: hourly.count,
             recordedAlerts: recordedByKey.count, whatIfAlerts: derived.count, unchangedAlerts: unchanged,
             alertChanges: changes, recommendationsAsOf: recommendationsAsOf, recordedRecommendations: recordedCount,
-            whatIfRecommendations: whatIfCount, recommendationChanges: recommendationChanges, agentNames: agentNames)
+            whatIfRecommendations: whatIfCount, recommendationChanges: recommendationChanges, costs: costs,
+            agentNames: agentNames)
     }
 
     /// The instant of a recorded evaluation: the `as_of` its degradation alerts or recoveries carry;
@@ -525,10 +541,86 @@ extension LogReplay {
         let y = b.document
         for section in x.objectValue?.keys ?? [] {
             guard let left = x[section]?.objectValue, let right = y[section]?.objectValue else { continue }
-            for key in left.keys where left[key] != right[key] {
-                out.append(.init(field: "\(section).\(key)", inForce: left[key]!, whatIf: right[key] ?? .null))
+            for key in Set(left.keys).union(right.keys).sorted() where left[key] != right[key] {
+                out.append(
+                    .init(field: "\(section).\(key)", inForce: left[key] ?? .null, whatIf: right[key] ?? .null))
             }
         }
+        return out
+    }
+}
+
+/// What the metrics the writer priced by the price table cost as recorded and under the what-if
+/// table, per model (exact nano-dollars).
+public struct PricingComparison: Sendable {
+    public struct Model: Sendable {
+        public var metrics: Int64 = 0
+        public var recordedNanos: Int128 = 0
+        public var whatIfNanos: Int128 = 0
+        /// Metrics stored with cost 0 for want of a price, as recorded / under the what-if table.
+        public var recordedUnknown: Int64 = 0
+        public var whatIfUnknown: Int64 = 0
+    }
+
+    public private(set) var models: [String: Model] = [:]
+
+    mutating func add(recorded: MetricRecorded, whatIf: MetricRecorded) {
+        let name = recorded.usage?.model ?? ""
+        models[name, default: Model()].metrics += 1
+        models[name]!.recordedNanos += Int128(recorded.costNanos)
+        models[name]!.whatIfNanos += Int128(whatIf.costNanos)
+        if recorded.usage?.pricing == .unknownModel { models[name]!.recordedUnknown += 1 }
+        if whatIf.usage?.pricing == .unknownModel { models[name]!.whatIfUnknown += 1 }
+    }
+
+    public var recordedNanos: Int128 { models.values.reduce(0) { $0 + $1.recordedNanos } }
+    public var whatIfNanos: Int128 { models.values.reduce(0) { $0 + $1.whatIfNanos } }
+
+    /// Models by the size of their difference, largest first.
+    var ordered: [(String, Model)] {
+        models.sorted { a, b in
+            let da = (a.value.whatIfNanos - a.value.recordedNanos).magnitude
+            let db = (b.value.whatIfNanos - b.value.recordedNanos).magnitude
+            return da != db ? da > db : a.key < b.key
+        }
+    }
+
+    var json: JSONValue {
+        .object([
+            "priced_metrics": .int(models.values.reduce(0) { $0 + $1.metrics }),
+            "recorded_usd": .double(Money.usd(recordedNanos)), "what_if_usd": .double(Money.usd(whatIfNanos)),
+            "difference_usd": .double(Money.usd(whatIfNanos - recordedNanos)),
+            "by_model": .array(
+                ordered.map { name, m in
+                    .object([
+                        "model": .string(name), "metrics": .int(m.metrics),
+                        "recorded_usd": .double(Money.usd(m.recordedNanos)),
+                        "what_if_usd": .double(Money.usd(m.whatIfNanos)),
+                        "difference_usd": .double(Money.usd(m.whatIfNanos - m.recordedNanos)),
+                        "unknown_model_recorded": .int(m.recordedUnknown),
+                        "unknown_model_what_if": .int(m.whatIfUnknown),
+                    ])
+                }),
+        ])
+    }
+
+    var lines: [String] {
+        func usd(_ nanos: Int128) -> String { "$" + Rounding.fixed(Money.usd(nanos), places: 6) }
+        guard !models.isEmpty else { return ["costs: no metric was priced by the price table"] }
+        var out = [
+            "costs of the \(models.values.reduce(0) { $0 + $1.metrics }) metrics priced by the price table: "
+                + "\(usd(recordedNanos)) recorded, \(usd(whatIfNanos)) under the what-if prices "
+                + "(difference \(usd(whatIfNanos - recordedNanos)))"
+        ]
+        out.append(
+            contentsOf: LogReplay.table(
+                header: ["model", "metrics", "recorded", "what-if", "difference", "unpriced (rec → what-if)"],
+                rows: ordered.map { name, m in
+                    [
+                        name, "\(m.metrics)", usd(m.recordedNanos), usd(m.whatIfNanos),
+                        usd(m.whatIfNanos - m.recordedNanos), "\(m.recordedUnknown) → \(m.whatIfUnknown)",
+                    ]
+                }))
         return out
     }
 }

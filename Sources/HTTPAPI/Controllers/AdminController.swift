@@ -23,6 +23,18 @@ struct AdminController: APIController {
         routes.on(.put, "\(v1)/admin/rules", "Replace the rules document (validated; appended as RulesChanged)") {
             r, _ in try await api.putRules(r)
         }
+        routes.on(.get, "\(v1)/admin/prices", "The model price table in force (the rules' prices section)") { r, _ in
+            try api.get(r) { p, _ throws(APIError) in
+                [
+                    "success": true,
+                    "data": .object(["version": .int(p.ingestion.rulesVersion), "prices": p.rules.prices.document]),
+                ]
+            }
+        }
+        routes.on(
+            .put, "\(v1)/admin/prices",
+            "Replace the model price table ({\"prices\": …}; the other rules stay; appended as RulesChanged)"
+        ) { r, _ in try await api.putPrices(r) }
         routes.on(.post, "\(v1)/admin/rebuild", "Rebuild the projections from the log beside the live ones and switch")
         {
             _, _ in
@@ -47,7 +59,7 @@ struct AdminController: APIController {
 
 extension API {
     func putRules(_ request: Request) async throws -> Response {
-        let body = try await Body.json(request, limit: limits.maxSmallBodyBytes)
+        let body = try await Body.json(request, limit: limits.maxRulesBodyBytes)
         let rules: Rules
         do {
             rules = try Rules(json: body)
@@ -61,6 +73,30 @@ extension API {
         }
         return json(
             object: ["success": true, "data": .object(["version": .int(version), "rules": document])], status: .ok)
+    }
+
+    /// `PUT /admin/prices`: a new price table in the rules in force (decided in the writer, so two
+    /// concurrent rule changes cannot undo each other).
+    func putPrices(_ request: Request) async throws -> Response {
+        let body = try await Body.json(request, limit: limits.maxRulesBodyBytes)
+        guard let object = body.objectValue, object.count == 1, let section = object["prices"] else {
+            throw APIError.validation("prices", "the body must be {\"prices\": {model: price or [dated prices]}}")
+        }
+        let prices: PriceTable
+        do {
+            prices = try PriceTable(json: section)
+        } catch {
+            throw APIError.validation(error.field, error.message)
+        }
+        let (version, table) = try await write { state, _ in
+            var rules = state.rules
+            rules.prices = prices
+            let version = state.rulesVersion + 1
+            let change = RulesChanged(version: version, document: rules.document.jsonString)
+            return ([(.rulesChanged(change), nil)], (version, prices.document))
+        }
+        return json(
+            object: ["success": true, "data": .object(["version": .int(version), "prices": table])], status: .ok)
     }
 
     func evaluate(_ request: Request) async throws -> Response {

@@ -8,10 +8,11 @@ import Utilities
 /// `/metrics`: ingestion, and the aggregates, statistics and advice of §3.
 struct MetricController: APIController {
     let api: API
+    let metrics: ServiceMetrics
 
     func addRoutes(to routes: inout RouteCollection) {
-        routes.on(.post, "\(ReadEndpoint.v1)/metrics", "Record one metric or a batch") { r, _ in
-            try await api.recordMetrics(r)
+        routes.on(.post, "\(ReadEndpoint.v1)/metrics", "Record one metric or a batch") {
+            [metrics] r, _ in try await api.recordMetrics(r, metrics: metrics)
         }
         for endpoint: ReadEndpoint in [
             .timeSeries, .byAgent, .byRole, .percentiles, .trends, .outliers, .costRecommendations, .insights, .summary,
@@ -22,7 +23,7 @@ struct MetricController: APIController {
 }
 
 extension API {
-    func recordMetrics(_ request: Request) async throws -> Response {
+    func recordMetrics(_ request: Request, metrics: ServiceMetrics) async throws -> Response {
         let body = try await Body.json(request, limit: limits.maxBodyBytes)
         let items: [JSONValue]
         let single: Bool
@@ -48,13 +49,17 @@ extension API {
             throw APIError.validation(field, message)
         }
         let eventIDs = parsed.compactMap { (try? $0.get())?.eventID }
-        let outcomes = try await write(eventIDs: eventIDs) { state, context in
+        let (outcomes, created) = try await write(eventIDs: eventIDs) { state, context in
             let (events, outcomes) = try Ingestion.recordMetrics(
                 parsed, state: state,
                 nextSequence: context.nextSequence,
                 existingSequence: { try context.existingSequence(forEventID: $0) })
-            return (events.map { ($0.event, $0.eventID) }, outcomes)
+            let priced = Ingestion.createdMetrics(events: events, outcomes: outcomes).filter {
+                $0.value.usage?.pricedByTable == true
+            }
+            return (events.map { ($0.event, $0.eventID) }, (outcomes, priced))
         }
+        metrics.recordUnknownModels(created.values.count { $0.usage?.pricing == .unknownModel })
         if single, case .rejected(let field, let message) = outcomes[0] {
             throw APIError.validation(field, message)
         }
@@ -67,8 +72,15 @@ extension API {
             switch outcome {
             case .created(let id):
                 accepted += 1
-                results.append(
-                    .object(["index": .int(Int64(index)), "status": "created", "id": .int(id), "error": nil]))
+                var result: JSONObject = [
+                    "index": .int(Int64(index)), "status": "created", "id": .int(id), "error": nil,
+                ]
+                // Priced by the writer: the cost it decided, and whether the table knew the model.
+                if let metric = created[index], let usage = metric.usage {
+                    result["cost_usd"] = .double(Money.usd(metric.costNanos))
+                    result["pricing"] = .string(usage.pricing.name)
+                }
+                results.append(.object(result))
             case .duplicate(let id):
                 duplicates += 1
                 results.append(

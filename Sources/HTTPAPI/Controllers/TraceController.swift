@@ -85,6 +85,7 @@ extension API {
         var stored = 0
         var duplicates = 0
         var unpriced = 0
+        var unknownModels: [String] = []
         do {
             if !mapped.isEmpty {
                 let ids = try await agentIDs(for: mapped.map { ($0.agent, $0.role) })
@@ -96,12 +97,16 @@ extension API {
                     return MetricValidation.parse(.object(metric), now: now, knownAgent: { known.contains($0) })
                 }
                 let eventIDs = items.compactMap { (try? $0.get())?.eventID }
-                let outcomes = try await write(eventIDs: eventIDs) { state, context in
+                let (outcomes, unknown) = try await write(eventIDs: eventIDs) { state, context in
                     let (events, outcomes) = try Ingestion.recordMetrics(
                         items, state: state, nextSequence: context.nextSequence,
                         existingSequence: { try context.existingSequence(forEventID: $0) })
-                    return (events.map { ($0.event, $0.eventID) }, outcomes)
+                    let unknown = Ingestion.createdMetrics(events: events, outcomes: outcomes).values.compactMap {
+                        $0.usage?.pricing == .unknownModel ? $0.usage?.model : nil
+                    }
+                    return (events.map { ($0.event, $0.eventID) }, (outcomes, unknown))
                 }
+                unknownModels = unknown
                 for (index, outcome) in outcomes.enumerated() {
                     switch outcome {
                     case .created:
@@ -122,11 +127,21 @@ extension API {
         }
         metrics.recordSpans(
             stored: stored, duplicate: duplicates, ignored: ignored, rejected: rejected, unpriced: unpriced)
+        metrics.recordUnknownModels(unknownModels.count)
         var answer = Otlp_ExportTraceServiceResponse()
-        if rejected > 0 {
+        // The first reasons for rejections, then the models without a price: those spans are
+        // stored (cost 0), so a partial success with only them rejects nothing (a warning).
+        var message = Array(reasons.prefix(3))
+        if !unknownModels.isEmpty {
+            let names = Set(unknownModels).sorted()
+            message.append(
+                "\(unknownModels.count) span(s) stored with cost 0: no price in the price table for model "
+                    + names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : ""))
+        }
+        if !message.isEmpty {
             var partial = Otlp_ExportTracePartialSuccess()
             partial.rejectedSpans = Int64(rejected)
-            partial.errorMessage = reasons.prefix(3).joined(separator: "; ")
+            partial.errorMessage = message.joined(separator: "; ")
             answer.partialSuccess = partial
         }
         return otlpAnswer(answer, encoding)

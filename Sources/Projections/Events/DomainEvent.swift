@@ -47,7 +47,10 @@ public enum DomainEvent: Sendable, Equatable {
     public var type: UInt16 { Swift.type(of: payload).type }
 
     /// The schema version this build writes for the event's type.
-    public var schemaVersion: UInt16 { Swift.type(of: payload).version }
+    public var schemaVersion: UInt16 {
+        if case .metricRecorded(let m) = self { return m.schemaVersion }
+        return Swift.type(of: payload).version
+    }
 
     /// The name used in exports and audits.
     public var name: String { Swift.type(of: payload).name }

@@ -39,10 +39,10 @@ public struct FleetProjection: Sendable {
         policy: UnknownEventPolicy = .skip
     ) throws(EventDecodingError) {
         do {
-            if type == MetricRecorded.type && schemaVersion == MetricRecorded.version {
+            if type == MetricRecorded.type && schemaVersion >= 1 && schemaVersion <= MetricRecorded.version {
                 // The hot path of every rebuild: the metric goes from its payload straight into
                 // the columns, without a `MetricRecorded` (its strings) or a `DomainEvent`.
-                let metric = try MetricPayload(payload)
+                let metric = try MetricPayload(payload, version: schemaVersion)
                 try metrics.insert(id: Int64(sequence), metric)
                 ingestion.applyMetric(
                     agentID: metric.agentID, timestamp: metric.stored.timestamp, costNanos: metric.stored.costNanos,

@@ -126,7 +126,17 @@ public enum Ingestion {
                     continue
                 }
             }
-            let metric = submission.metric
+            var metric = submission.metric
+            if metric.usage?.pricedByTable == true {
+                do throws(IngestionError) {
+                    try price(&metric, rules: state.rules)
+                } catch {
+                    if case .validation(let field, let message) = error {
+                        outcomes.append(.rejected(field: field, message: message))
+                    }
+                    continue
+                }
+            }
             guard let agent = state.agents[metric.agentID] else {
                 outcomes.append(.rejected(field: "agent_id", message: "agent \(metric.agentID) is not registered"))
                 continue
@@ -167,6 +177,47 @@ public enum Ingestion {
             }
         }
         return (events, outcomes)
+    }
+
+    /// The metric each `created` outcome appended, by the item's index (the events hold the
+    /// created metrics in item order, with budget alerts between them).
+    public static func createdMetrics(events: [PendingEvent], outcomes: [MetricOutcome]) -> [Int: MetricRecorded] {
+        var metrics = events.lazy.compactMap { pending -> MetricRecorded? in
+            if case .metricRecorded(let m) = pending.event { return m }
+            return nil
+        }.makeIterator()
+        var out: [Int: MetricRecorded] = [:]
+        for (index, outcome) in outcomes.enumerated() {
+            if case .created = outcome { out[index] = metrics.next() }
+        }
+        return out
+    }
+
+    /// Prices a metric that names a model and leaves its cost out, by the price of the model in
+    /// force at the metric's timestamp (`PriceTable`): the cost and `pricing` (`table`, or
+    /// `unknownModel` with cost 0 when the table has no price for it then) are decided here, in
+    /// the writer, so replay and what-if price as the live service did.
+    public static func price(_ metric: inout MetricRecorded, rules: Rules) throws(IngestionError) {
+        guard var usage = metric.usage, usage.pricedByTable, let model = usage.model else { return }
+        guard let price = rules.prices.price(of: model, at: metric.timestamp) else {
+            usage.pricing = .unknownModel
+            metric.usage = usage
+            metric.costNanos = 0
+            return
+        }
+        guard
+            let nanos = price.costNanos(
+                inputTokens: usage.inputTokens, cachedInputTokens: usage.cachedInputTokens,
+                outputTokens: usage.outputTokens),
+            nanos <= Limits.maximumMetricCostNanos
+        else {
+            throw .validation(
+                field: "cost_usd",
+                message: "the tokens at the price of \(model) cost more than $\(Int(Money.maximumUSD))")
+        }
+        usage.pricing = .table
+        metric.usage = usage
+        metric.costNanos = nanos
     }
 
     static func budgetAlert(

@@ -12,10 +12,10 @@ public struct LogValidator: Sendable {
 
     /// Why the event cannot be stored, or nil when it can (and is now part of the state).
     public mutating func check(type: UInt16, version: UInt16, payload: [UInt8]) -> String? {
-        if type == MetricRecorded.type && version == MetricRecorded.version {
+        if type == MetricRecorded.type && version >= 1 && version <= MetricRecorded.version {
             let read = payload.withUnsafeBytes { bytes -> Result<(agent: Int64, cost: Int64), EventDecodingError> in
                 Result { () throws(EventDecodingError) in
-                    let metric = try MetricPayload(bytes)
+                    let metric = try MetricPayload(bytes, version: version)
                     return (metric.agentID, metric.stored.costNanos)
                 }
             }

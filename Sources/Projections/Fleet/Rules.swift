@@ -24,6 +24,8 @@ public struct Rules: Sendable, Equatable {
     public var retentionMetricsDays: Int64 = 90
     /// Hourly rollups older than this many days are dropped.
     public var retentionRollupDays: Int64 = 730
+    /// Model prices: what a metric that names a model and leaves its cost out costs (empty: none).
+    public var prices = PriceTable()
 
     public static let defaults = Rules()
 
@@ -58,6 +60,7 @@ public struct Rules: Sendable, Equatable {
                 "metrics_days": .int(retentionMetricsDays),
                 "rollup_days": .int(retentionRollupDays),
             ]),
+            "prices": prices.document,
         ])
     }
 
@@ -76,7 +79,7 @@ public struct Rules: Sendable, Equatable {
 
     public init(json: JSONValue) throws(Invalid) {
         guard let root = json.objectValue else { throw Invalid(field: "", message: "the rules must be an object") }
-        for key in root.keys where !["recommendations", "evaluator", "budgets", "retention"].contains(key) {
+        for key in root.keys where !["recommendations", "evaluator", "budgets", "retention", "prices"].contains(key) {
             throw Invalid(field: key, message: "unknown section \(key)")
         }
         if let section = root["recommendations"] {
@@ -161,6 +164,9 @@ public struct Rules: Sendable, Equatable {
                     field: "retention.rollup_days",
                     message: "must be at least retention.metrics_days (\(retentionMetricsDays))")
             }
+        }
+        if let section = root["prices"] {
+            prices = try PriceTable(json: section)
         }
     }
 

@@ -37,9 +37,12 @@ struct MetricPayload {
     var agentID: Int64
     var operationUTF8: UnsafeRawBufferPointer
     var stored: StoredMetric
+    /// Input and output tokens when the metric split them (version 2 with `usage`), else 0.
+    var inputTokens: Int64 = 0
+    var outputTokens: Int64 = 0
 
     @inline(__always)
-    init(_ payload: UnsafeRawBufferPointer) throws(EventDecodingError) {
+    init(_ payload: UnsafeRawBufferPointer, version: UInt16) throws(EventDecodingError) {
         var r = BinaryReader(payload, type: MetricRecorded.type)
         agentID = try r.varint()
         operationUTF8 = try r.utf8()
@@ -52,6 +55,36 @@ struct MetricPayload {
         let quality = scored ? try r.double() : .nan
         let costNanos = try r.varint()
         if try r.bool() { try r.skipString() }  // error message
+        if version >= 2 {
+            // `usage`: checked as `MetricRecorded.violation` checks it, the model without a String.
+            let model: UnsafeRawBufferPointer? = try r.bool() ? try r.utf8() : nil
+            inputTokens = try r.varint()
+            outputTokens = try r.varint()
+            let cached = try r.varint()
+            let pricing = try r.varint()
+            guard (0...2).contains(pricing) else {
+                throw .malformed(type: MetricRecorded.type, reason: "unknown pricing \(pricing)")
+            }
+            for count in [inputTokens, outputTokens, cached] where !(0...Limits.maximumTokens).contains(count) {
+                throw .malformed(
+                    type: MetricRecorded.type, reason: "a token count \(count) is outside 0...\(Limits.maximumTokens)")
+            }
+            if cached > inputTokens {
+                throw .malformed(type: MetricRecorded.type, reason: "more cached input tokens than input tokens")
+            }
+            if let model {
+                let valid =
+                    BinaryReader.isASCII(model)
+                    ? (1...PriceTable.maximumModelNameBytes).contains(model.count)
+                        && model.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
+                    : PriceTable.isModelName(try r.validString(model))
+                guard valid else {
+                    throw .malformed(type: MetricRecorded.type, reason: "the model name is not 1-256 bytes of text")
+                }
+            } else if pricing != 0 {
+                throw .malformed(type: MetricRecorded.type, reason: "a metric priced by the table names no model")
+            }
+        }
         try r.finish()
         // The same bounds as `DomainEvent.decode`: a value no door accepts is never folded.
         if let violation = Limits.metricViolation(
