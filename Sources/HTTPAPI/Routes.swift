@@ -18,6 +18,9 @@ public struct RequestLimits: Sendable {
     public var corsOrigin: String?
     /// How OTLP spans become metrics (`--otlp-role-attribute`, `--otlp-quality-attribute`).
     public var spanMapping = GenAIMapping()
+    /// The agents (and roles) with spend series of their own on `/metrics`, by lifetime cost; the
+    /// rest are summed as `other` (`--prometheus-agents`).
+    public var prometheusAgents = 100
 
     public init() {}
 }

@@ -98,16 +98,19 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// The exposition text, with the log and projection gauges read now.
-    func exposition(service: FleetService) -> [UInt8] {
+    func exposition(service: FleetService, topAgents: Int) -> [UInt8] {
         let logHead = service.log.head
-        let (sequence, stored, active) = service.read { ($0.sequence, $0.metrics.count, $0.activeAlertCount) }
+        let now = service.clock()
+        let (sequence, stored, active, spend) = service.read {
+            ($0.sequence, $0.metrics.count, $0.activeAlertCount, SpendSeries($0, topAgents: topAgents, asOf: now))
+        }
         head.record(Int64(logHead))
         projected.record(Int64(sequence))
         lag.record(Int64(logHead &- min(sequence, logHead)))
         groupCommits.record(Int64(service.writer.groupCommits))
         metricsStored.record(Int64(stored))
         alertsActive.record(Int64(active))
-        return registry.emitToBuffer()
+        return registry.emitToBuffer() + Array(spend.text.utf8)
     }
 }
 

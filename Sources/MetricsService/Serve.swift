@@ -55,6 +55,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The span attribute holding an OTLP span's quality score (0–100).")
     var otlpQualityAttribute = "gen_ai.evaluation.score"
 
+    @Option(
+        help:
+            "Agents (and roles) with spend series of their own on /metrics, the highest lifetime cost first; the rest are summed as `other`."
+    )
+    var prometheusAgents = 100
+
     @Flag(help: "Allow a non-loopback --host without API keys.")
     var insecureNoAuth = false
 
@@ -98,6 +104,10 @@ struct Serve: AsyncParsableCommand {
         configuration.scheduler = !noScheduler
         configuration.limits.apiKeys = try loadKeys()
         configuration.limits.corsOrigin = corsOrigin
+        guard (0...10_000).contains(prometheusAgents) else {
+            throw ValidationError("--prometheus-agents must be from 0 to 10000")
+        }
+        configuration.limits.prometheusAgents = prometheusAgents
         configuration.limits.spanMapping = GenAIMapping(
             roleAttribute: otlpRoleAttribute, qualityAttribute: otlpQualityAttribute)
         configuration.webhooks = try webhooks.map { text in

@@ -4,9 +4,12 @@
 The spans go through the SDK's OTLP/HTTP exporter (protobuf, as the exporter sends them), once more
 (a retry of the same batch: nothing is stored twice), and a batch encoded by the SDK's own encoder
 in OTLP's JSON form (hex trace and span ids, as the OTLP specification maps them) posted as
-application/json. Then the service's API must give each agent's operations, tokens, costs and
-success rate exactly, and a span with a malformed attribute must come back as a partial success.
-Prints `N passed, M failed`.
+application/json. The price table (the shipped config/model-prices.json) is loaded first: spans
+without gen_ai.usage.cost are priced by it (cached input tokens at their own price), and a span of
+a model it does not know is stored at cost 0 and named in a partial success that rejects nothing.
+Then the service's API must give each agent's operations, tokens, costs (computed here from the
+same table, in exact decimal arithmetic) and success rate, and a span with a malformed attribute
+must come back as a partial success. Prints `N passed, M failed`.
 """
 
 import argparse
@@ -15,6 +18,7 @@ import json
 import sys
 import time
 import urllib.request
+from decimal import ROUND_HALF_UP, Decimal
 
 from google.protobuf import json_format
 from opentelemetry import trace
@@ -51,7 +55,9 @@ def emit(provider_resource, plan):
     return memory.get_finished_spans()
 
 
-def genai(tracer, agent, operation, model, input_tokens, output_tokens, fail=False, cost=None, role=None, bad=None):
+def genai(
+    tracer, agent, operation, model, input_tokens, output_tokens, fail=False, cost=None, role=None, bad=None, cached=None
+):
     with tracer.start_as_current_span(f"{operation} {model}") as span:
         span.set_attribute("gen_ai.operation.name", operation)
         if agent:
@@ -61,6 +67,8 @@ def genai(tracer, agent, operation, model, input_tokens, output_tokens, fail=Fal
         span.set_attribute("gen_ai.request.model", model)
         span.set_attribute("gen_ai.usage.input_tokens", bad if bad is not None else input_tokens)
         span.set_attribute("gen_ai.usage.output_tokens", output_tokens)
+        if cached is not None:
+            span.set_attribute("gen_ai.usage.cache_read.input_tokens", cached)
         if cost is not None:
             span.set_attribute("gen_ai.usage.cost", cost)
         if fail:
@@ -74,10 +82,31 @@ def get(base, path):
         return json.load(response)
 
 
-def post(base, body, content_type):
-    request = urllib.request.Request(
-        base + "/v1/traces", data=body, method="POST", headers={"Content-Type": content_type}
-    )
+def price_nanos(prices, model, input_tokens, output_tokens, cached=0):
+    """The cost the service must decide, in nano-dollars: per the README's rule, exactly."""
+    entry = prices[model]
+    entry = entry[-1] if isinstance(entry, list) else entry
+
+    def per_million(key, fallback=None):
+        value = entry.get(key)
+        if value is None:
+            return fallback
+        return int((Decimal(str(value)) * 1_000_000_000).to_integral_value(ROUND_HALF_UP))
+
+    p_in = per_million("input_usd_per_million")
+    p_out = per_million("output_usd_per_million")
+    p_cached = per_million("cached_input_usd_per_million", p_in)
+    total = (input_tokens - cached) * p_in + cached * p_cached + output_tokens * p_out
+    return (total + 500_000) // 1_000_000
+
+
+def usd4(nanos):
+    """USD rounded to 4 places as the contract renders it."""
+    return float((Decimal(nanos) / Decimal(1_000_000_000)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+
+
+def post(base, body, content_type, path="/v1/traces", method="POST"):
+    request = urllib.request.Request(base + path, data=body, method=method, headers={"Content-Type": content_type})
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, response.headers.get("Content-Type"), response.read()
 
@@ -97,16 +126,23 @@ def to_otlp_json(spans):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", required=True)
+    parser.add_argument("--prices", required=True, help="the price table to load (config/model-prices.json)")
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
     exporter = OTLPSpanExporter(endpoint=base + "/v1/traces")
+    with open(args.prices, "rb") as f:
+        table_bytes = f.read()
+    prices = json.loads(table_bytes)["prices"]
+    status, _, body = post(base, table_bytes, "application/json", path="/api/v1/admin/prices", method="PUT")
+    check("the shipped price table loads", status == 200, f"{status} {body[:200]!r}")
 
-    # Agent "coder" (gen_ai.agent.name, role developer): 4 chats, one failing, two with a cost.
+    # Agent "coder" (gen_ai.agent.name, role developer): 4 chats, one failing, two with a cost;
+    # the others priced by the table (one with cached input tokens).
     def coder(tracer):
         genai(tracer, "coder", "chat", "gpt-4o", 1200, 300, cost=0.0105, role="developer")
         genai(tracer, "coder", "chat", "gpt-4o", 800, 200, cost=0.007, role="developer")
         genai(tracer, "coder", "chat", "gpt-4o", 500, 0, fail=True, role="developer")
-        genai(tracer, "coder", "chat", "claude-sonnet", 100, 50, role="developer")
+        genai(tracer, "coder", "chat", "claude-sonnet-4-5", 100, 50, role="developer", cached=60)
         with tracer.start_as_current_span("http GET /healthz"):  # not a GenAI span: ignored
             pass
 
@@ -130,6 +166,20 @@ def main():
         genai(tracer, "reviewer", "chat", "gpt-4o", 900, 100, fail=True, cost=0.001, role="qa")
 
     reviewer_spans = emit({"service.name": "agent-runtime"}, reviewer)
+    # A model the table does not know: stored at cost 0, named in a partial success that rejects nothing.
+    unknown = emit(
+        {"service.name": "agent-runtime"},
+        lambda t: genai(t, "reviewer", "chat", "in-house-llm-7b", 400, 40, role="qa"),
+    )
+    status, content_type, body = post(base, encode_spans(list(unknown)).SerializeToString(), "application/x-protobuf")
+    answer = ExportTraceServiceResponse.FromString(body)
+    check(
+        "a span of an unknown model is stored at cost 0 and named in the partial success",
+        status == 200
+        and answer.partial_success.rejected_spans == 0
+        and "in-house-llm-7b" in answer.partial_success.error_message,
+        f"{status} {answer}",
+    )
     status, content_type, body = post(base, to_otlp_json(reviewer_spans), "application/json")
     check(
         "a JSON export is answered 200 in JSON without a partial success",
@@ -161,11 +211,21 @@ def main():
         and "agent-runtime" not in agents,
         str(agents),
     )
+    nanos = 1_000_000_000
     expected = {
-        # name: (operations, successful, tokens, cost in USD)
-        "coder": (5, 4, 1200 + 300 + 800 + 200 + 500 + 100 + 50 + 15, 0.0105 + 0.007),
-        "summarizer": (2, 2, 3400 + 2500, 0.0007 + 0.0005),
-        "reviewer": (2, 1, 850 + 1000, 0.004),
+        # name: (operations, successful, tokens, cost in nano-dollars)
+        "coder": (
+            5,
+            4,
+            1200 + 300 + 800 + 200 + 500 + 100 + 50 + 15,
+            int(Decimal("0.0105") * nanos)
+            + int(Decimal("0.007") * nanos)
+            + price_nanos(prices, "gpt-4o", 500, 0)
+            + price_nanos(prices, "claude-sonnet-4-5", 100, 50, cached=60)
+            + price_nanos(prices, "gpt-4o", 10, 5),
+        ),
+        "summarizer": (2, 2, 3400 + 2500, int(Decimal("0.0012") * nanos)),
+        "reviewer": (3, 2, 850 + 1000 + 440, int(Decimal("0.004") * nanos)),
     }
     for name, (operations, successful, tokens, cost) in expected.items():
         agent = agents.get(name)
@@ -179,8 +239,15 @@ def main():
             data["performance"]["total_tokens"],
             round(data["cost"]["total_usd"], 4),
         )
-        want = (operations, successful, tokens, round(cost, 4))  # the contract rounds USD to 4 places
+        want = (operations, successful, tokens, usd4(cost))  # the contract rounds USD to 4 places
         check(f"{name}: operations, successes, tokens and cost as the spans say (retry stored once)", got == want, f"{got} != {want}")
+    with urllib.request.urlopen(base + "/metrics", timeout=30) as response:
+        exposition = response.read().decode()
+    check(
+        "/metrics counts the span of the unknown model",
+        "metrics_unknown_model_total 1" in exposition,
+        "\n".join(line for line in exposition.splitlines() if "unknown_model" in line),
+    )
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 

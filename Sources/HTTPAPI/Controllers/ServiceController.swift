@@ -15,7 +15,7 @@ struct ServiceController: APIController {
         routes.on(.get, "/metrics", "Prometheus exposition of the service's own metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
-            let bytes = metrics.exposition(service: api.service)
+            let bytes = metrics.exposition(service: api.service, topAgents: api.limits.prometheusAgents)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }

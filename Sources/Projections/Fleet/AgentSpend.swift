@@ -9,6 +9,28 @@ public struct AgentSpend: Sendable, Equatable {
     public internal(set) var days: [Int64] = []
     public internal(set) var nanos: [Int64] = []
     public internal(set) var total: Int64 = 0
+    /// Lifetime counters of the agent's metrics (never lowered by retention; `/metrics` exposes
+    /// them as Prometheus counters). Input and output tokens count the metrics that split them.
+    public internal(set) var counters = Counters()
+
+    public struct Counters: Sendable, Equatable {
+        public var operations: Int64 = 0
+        public var failures: Int64 = 0
+        public var tokens: Int64 = 0
+        public var inputTokens: Int64 = 0
+        public var outputTokens: Int64 = 0
+
+        public init() {}
+
+        @inline(__always)
+        mutating func add(success: Bool, tokens t: Int64, input: Int64, output: Int64) {
+            operations &+= 1
+            if !success { failures &+= 1 }
+            tokens = AgentSpend.saturatingSum(tokens, t)
+            inputTokens = AgentSpend.saturatingSum(inputTokens, input)
+            outputTokens = AgentSpend.saturatingSum(outputTokens, output)
+        }
+    }
 
     public init() {}
 

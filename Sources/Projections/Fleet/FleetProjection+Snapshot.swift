@@ -7,7 +7,7 @@
 extension FleetProjection {
     /// Bumped whenever the layout or the meaning of the state changes; a snapshot of another
     /// version is discarded and the projection rebuilt from the log.
-    public static let snapshotVersion: UInt32 = 4
+    public static let snapshotVersion: UInt32 = 5
 
     /// The snapshot bytes.
     public func snapshotBytes() -> [UInt8] {
@@ -29,6 +29,12 @@ extension FleetProjection {
             let spend = ingestion.spend[agentID]!
             w.varint(agentID)
             w.varint(spend.total)
+            for counter in [
+                spend.counters.operations, spend.counters.failures, spend.counters.tokens, spend.counters.inputTokens,
+                spend.counters.outputTokens,
+            ] {
+                w.varint(counter)
+            }
             w.uvarint(UInt64(spend.days.count))
             w.array(spend.days)
             w.array(spend.nanos)
@@ -90,6 +96,11 @@ extension FleetProjection {
                     let agentID = try r.varint()
                     var spend = AgentSpend()
                     spend.total = try r.varint()
+                    spend.counters.operations = try r.varint()
+                    spend.counters.failures = try r.varint()
+                    spend.counters.tokens = try r.varint()
+                    spend.counters.inputTokens = try r.varint()
+                    spend.counters.outputTokens = try r.varint()
                     let n = Int(try r.uvarint())
                     spend.days = try r.array(Int64.self, count: n)
                     spend.nanos = try r.array(Int64.self, count: n)

@@ -46,7 +46,8 @@ public struct FleetProjection: Sendable {
                 try metrics.insert(id: Int64(sequence), metric)
                 ingestion.applyMetric(
                     agentID: metric.agentID, timestamp: metric.stored.timestamp, costNanos: metric.stored.costNanos,
-                    sequence: sequence)
+                    success: metric.stored.success, tokens: metric.stored.tokensUsed, inputTokens: metric.inputTokens,
+                    outputTokens: metric.outputTokens, sequence: sequence)
                 self.sequence = sequence
                 return
             }

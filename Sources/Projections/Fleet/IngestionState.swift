@@ -112,7 +112,10 @@ public struct IngestionState: Sendable {
         case .budgetSet(let e):
             budgets[e.agentID] = e
         case .metricRecorded(let e):
-            applyMetric(agentID: e.agentID, timestamp: e.timestamp, costNanos: e.costNanos, sequence: sequence)
+            applyMetric(
+                agentID: e.agentID, timestamp: e.timestamp, costNanos: e.costNanos, success: e.success,
+                tokens: e.tokensUsed, inputTokens: e.usage?.inputTokens ?? 0, outputTokens: e.usage?.outputTokens ?? 0,
+                sequence: sequence)
         case .alertRaised(let e):
             var period: PeriodKey?
             if e.rule == .budgetWarning || e.rule == .budgetCritical, let budget = budgets[e.agentID] {
@@ -150,10 +153,16 @@ public struct IngestionState: Sendable {
         }
     }
 
-    /// Folds a metric: its cost into the agent's spend.
+    /// Folds a metric: its cost into the agent's spend, and the agent's lifetime counters.
     @inline(__always)
-    mutating func applyMetric(agentID: Int64, timestamp: Int64, costNanos: Int64, sequence: UInt64) {
-        spend.update(agentID, default: AgentSpend.init) { $0.add(timestamp: timestamp, costNanos) }
+    mutating func applyMetric(
+        agentID: Int64, timestamp: Int64, costNanos: Int64, success: Bool, tokens: Int64, inputTokens: Int64,
+        outputTokens: Int64, sequence: UInt64
+    ) {
+        spend.update(agentID, default: AgentSpend.init) {
+            $0.add(timestamp: timestamp, costNanos)
+            $0.counters.add(success: success, tokens: tokens, input: inputTokens, output: outputTokens)
+        }
         lastMetricID = Int64(sequence)
     }
 
