@@ -97,3 +97,49 @@ struct SpendSeriesTests {
         #expect(restored.ingestion.spend[1] == p.ingestion.spend[1])
     }
 }
+
+@Suite("Grafana dashboard")
+struct GrafanaDashboardTests {
+    @Test("every series the dashboard queries is one /metrics exposes")
+    func seriesExist() async throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/grafana-dashboard.json")
+        let dashboard = try JSONParser.parse(try String(contentsOf: url, encoding: .utf8))
+        var expressions: [String] = []
+        func collect(_ value: JSONValue) {
+            switch value {
+            case .object(let object):
+                for (key, child) in object {
+                    if key == "expr", let text = child.stringValue { expressions.append(text) }
+                    collect(child)
+                }
+            case .array(let items): items.forEach(collect)
+            default: break
+            }
+        }
+        collect(dashboard)
+        #expect(expressions.count >= 10)
+        let pattern = /\b((?:fleet|otlp|metrics|http|event_log|projection|alerts)_[a-z_]+)/
+        var names: Set<String> = []
+        for expression in expressions {
+            for match in expression.matches(of: pattern) {
+                var name = String(match.1)
+                for suffix in ["_bucket", "_sum", "_count"] where name.hasSuffix(suffix) && name.hasPrefix("http_") {
+                    name = String(name.dropLast(suffix.count))
+                }
+                names.insert(name)
+            }
+        }
+        #expect(names.contains("fleet_agent_cost_usd_total"))
+        let queried = names
+        try await ServerHarness.run { client, _ in
+            _ = try await client.post("/api/v1/agents", ["name": "a", "role": "r"])
+            _ = try await client.put("/api/v1/agents/1/budget", ["total_budget_usd": 10])
+            _ = try await client.get("/api/v1/agents")
+            let exposition = try await client.get("/metrics").text
+            for name in queried.sorted() {
+                #expect(exposition.contains("# TYPE \(name) "), "the dashboard queries \(name), which /metrics lacks")
+            }
+        }
+    }
+}
