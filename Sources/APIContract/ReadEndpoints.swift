@@ -107,8 +107,9 @@ private func validSeverity(_ s: String?) throws(APIError) -> String? {
 
 private func validType(_ s: String?) throws(APIError) -> String? {
     guard let s else { return nil }
-    guard ["budget_overrun", "performance_degradation", "outlier"].contains(s) else {
-        throw .invalidParameter("type", "type must be budget_overrun, performance_degradation or outlier")
+    guard ["budget_overrun", "budget_forecast", "performance_degradation", "outlier"].contains(s) else {
+        throw .invalidParameter(
+            "type", "type must be budget_overrun, budget_forecast, performance_degradation or outlier")
     }
     return s
 }
@@ -128,6 +129,33 @@ extension ReadEndpoint {
         let id = try a.id("id")
         let asOf = try a.asOf()
         return try answering { () throws(QueryError) in try p.budget(agentID: id, asOf: asOf) }
+    }
+
+    public static let roleBudget = ReadEndpoint("\(v1)/roles/{role}/budget", "A role's budget status and forecast") {
+        p, a throws(APIError) in
+        let role = a.pathParameter("role")?.removingPercentEncoding ?? ""
+        let asOf = try a.asOf()
+        guard let status = p.budgetStatus(.role(role), asOf: asOf) else {
+            throw .notFound("role \(role) has no budget")
+        }
+        return status
+    }
+
+    public static let fleetBudget = ReadEndpoint("\(v1)/fleet/budget", "The fleet's budget status and forecast") {
+        p, a throws(APIError) in
+        let asOf = try a.asOf()
+        guard let status = p.budgetStatus(.fleet, asOf: asOf) else {
+            throw .notFound("the fleet has no budget")
+        }
+        return status
+    }
+
+    public static let allowance = ReadEndpoint(
+        "\(v1)/agents/{id}/allowance", "Whether an agent may start more work, by the budgets that cover it"
+    ) { p, a throws(APIError) in
+        let id = try a.id("id")
+        let asOf = try a.asOf()
+        return try answering { () throws(QueryError) in try p.allowance(agentID: id, asOf: asOf) }
     }
 
     public static let timeSeries = ReadEndpoint("\(v1)/metrics/aggregate/timeseries", "Time series") {
@@ -241,8 +269,8 @@ extension ReadEndpoint {
 
     /// Every read endpoint, in the order the router lists them.
     public static let all: [ReadEndpoint] = [
-        agents, agent, agentBudget, timeSeries, byAgent, byRole, percentiles, trends, outliers, costRecommendations,
-        insights, summary, alerts, alert, alertHistory,
+        agents, agent, agentBudget, allowance, roleBudget, fleetBudget, timeSeries, byAgent, byRole, percentiles,
+        trends, outliers, costRecommendations, insights, summary, alerts, alert, alertHistory,
     ]
 }
 

@@ -100,24 +100,58 @@ extension AgentList: ContractResponse {
 }
 
 extension BudgetStatus: ContractResponse {
-    /// The budget status object of §2.
+    /// The budget status object of §2; a role's or the fleet's names its scope instead of an
+    /// agent. Additive to the contract: the thresholds, `hard`, `forecast_alert` and `forecast`.
     public var contractData: JSONValue {
-        .object([
-            "agent_id": .int(agentID),
-            "total_budget_usd": Format.usd(budget.totalBudgetNanos),
-            "used_usd": Format.usd(usedNanos),
-            "remaining_usd": Format.r4(remainingUSD),
-            "utilization_percent": Format.r2(utilizationPercent),
-            "warning_threshold_percent": .double(budget.warningThresholdPercent),
-            "critical_threshold_percent": .double(budget.criticalThresholdPercent),
-            "period": .string(budget.period.rawValue),
-            "period_start": Format.time(periodStart),
-            "period_end": Format.time(periodEnd),
-            "status": .string(level.rawValue),
-        ])
+        var object: JSONObject = [:]
+        switch budget.scope {
+        case .agent: object["agent_id"] = .int(agentID)
+        case .role(let role):
+            object["scope"] = "role"
+            object["role"] = .string(role)
+        case .fleet: object["scope"] = "fleet"
+        }
+        object["total_budget_usd"] = Format.usd(budget.totalBudgetNanos)
+        object["used_usd"] = Format.usd(usedNanos)
+        object["remaining_usd"] = Format.r4(remainingUSD)
+        object["utilization_percent"] = Format.r2(utilizationPercent)
+        object["warning_threshold_percent"] = .double(budget.warningThresholdPercent)
+        object["critical_threshold_percent"] = .double(budget.criticalThresholdPercent)
+        object["period"] = .string(budget.period.rawValue)
+        object["period_start"] = Format.time(periodStart)
+        object["period_end"] = Format.time(periodEnd)
+        object["status"] = .string(level.rawValue)
+        object["thresholds"] = .array(budget.alertThresholds.map { .double($0) })
+        object["hard"] = .bool(budget.hard)
+        object["forecast_alert"] = .bool(budget.forecastAlert)
+        object["forecast"] =
+            forecast.map { f in
+                .object([
+                    "projected_spend_usd": Format.usd(f.projectedNanos),
+                    "projected_utilization_percent": Format.r2(f.projectedUtilizationPercent),
+                    "exhausted_at": Format.time(f.exhaustedAt),
+                    "spend_rate_usd_per_hour": Format.r4(f.rate * Double(UTCTime.microsecondsPerHour) / 1e9),
+                ])
+            } ?? .null
+        return .object(object)
     }
 
     public var contractJSON: JSONObject { Format.envelope(data: contractData) }
+}
+
+extension Allowance: ContractResponse {
+    /// `{"agent_id", "allowed", "remaining_usd", "budget": {scope, role?, period, hard, …}, "resets_at", "budgets": […]}`.
+    public var contractJSON: JSONObject {
+        Format.envelope(
+            data: .object([
+                "agent_id": .int(agentID),
+                "allowed": .bool(allowed),
+                "remaining_usd": remainingNanos.map { Format.usd($0) } ?? .null,
+                "budget": deciding?.contractData ?? .null,
+                "resets_at": Format.time(deciding?.periodEnd),
+                "budgets": .array(budgets.map(\.contractData)),
+            ]))
+    }
 }
 
 // MARK: §3 Aggregates
@@ -345,12 +379,12 @@ extension AlertView: ContractResponse {
     /// The alert object of §4.
     public var contractData: JSONValue {
         let e = record.raised
-        return .object([
+        var object: JSONObject = [
             "id": .int(e.alertID),
             "agent_id": .int(e.agentID),
             "agent_name": Format.string(agentName),
             "type": .string(e.rule.alertType),
-            "severity": .string(e.rule.severity),
+            "severity": .string(e.severity),
             "metric": .string(e.rule.metric),
             "current_value": Format.r4(e.currentValue),
             "expected_value": Format.r4(e.expectedValue),
@@ -364,7 +398,15 @@ extension AlertView: ContractResponse {
             "rule": .string(e.rule.rawValue),
             "period_start": Format.time(e.periodStart),
             "period_end": Format.time(e.periodEnd),
-        ])
+        ]
+        // Budget alerts on the thresholds path (additive): whose budget, which threshold. The
+        // agent of a role or fleet alert is the one whose metric crossed it.
+        if let scope = e.budgetScope {
+            object["budget_scope"] = .string(scope.kind)
+            if case .role(let role) = scope { object["budget_role"] = .string(role) }
+            object["threshold_percent"] = Format.r2(e.thresholdPercent)
+        }
+        return .object(object)
     }
 
     public var contractJSON: JSONObject { Format.envelope(data: contractData) }

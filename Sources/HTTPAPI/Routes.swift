@@ -36,7 +36,7 @@ public func buildRouter(
     let controllers: [any APIController] = [
         ServiceController(api: api, metrics: metrics), AgentController(api: api),
         MetricController(api: api, metrics: metrics),
-        AlertController(api: api), ReportController(api: api), AdminController(api: api),
+        AlertController(api: api), ReportController(api: api), AdminController(api: api), BudgetController(api: api),
         TraceController(api: api, metrics: metrics),
     ]
     for controller in controllers { controller.addRoutes(to: &routes) }

@@ -50,7 +50,7 @@ struct SpendSeries {
             row.costNanos = Int128(spend?.total ?? 0)
             if let status = projection.budgetStatus(agentID: agent.id, asOf: asOf) {
                 row.hasBudget = true
-                row.budgetUsedNanos = Int128(status.usedNanos)
+                row.budgetUsedNanos = status.usedNanos
                 row.budgetLimitNanos = Int128(status.budget.totalBudgetNanos)
             }
             all.append(row)

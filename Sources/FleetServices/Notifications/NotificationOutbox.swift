@@ -277,7 +277,7 @@ struct WebhookWorker: Sendable {
             return nil
         }
         let (record, alert) = found
-        guard target.accepts(severity: record.raised.rule.severity) else { return nil }
+        guard target.accepts(severity: record.raised.severity) else { return nil }
         return WebhookMessage(event: event, sequence: sequence, record: record, alert: alert)
     }
 
@@ -415,7 +415,7 @@ struct WebhookMessage: Sendable {
     /// The Slack-style one-line summary, e.g.
     /// `:rotating_light: [critical] Budget alert: coder at 100.4% utilization ($30.12/$30.00) — raised`.
     static func text(transition: AlertTransition, raised: AlertRaised) -> String {
-        let severity = raised.rule.severity
+        let severity = raised.severity
         let emoji: String
         var what: String
         switch transition.status {

@@ -71,7 +71,7 @@ extension LogReplay {
             return .object([
                 "id": .int(e.alertID), "agent_id": .int(e.agentID), "agent_name": .optional(agentName),
                 "rule": .string(e.rule.rawValue), "type": .string(e.rule.alertType),
-                "severity": .string(e.rule.severity),
+                "severity": .string(e.severity),
                 "status": .string(status.rawValue), "message": .string(e.message),
                 "current_value": .double(e.currentValue), "expected_value": .double(e.expectedValue),
                 "threshold_value": .optional(e.thresholdValue), "deviation_percent": .optional(e.deviationPercent),
@@ -98,7 +98,7 @@ extension LogReplay {
             var lines: [String] = []
             let agent = agentName.map { "\(e.agentID) (\($0))" } ?? "\(e.agentID)"
             lines.append(
-                "alert \(e.alertID): \(e.rule.rawValue) (\(e.rule.severity)), agent \(agent), now \(status.rawValue)")
+                "alert \(e.alertID): \(e.rule.rawValue) (\(e.severity)), agent \(agent), now \(status.rawValue)")
             lines.append("message: \(e.message)")
             var values = "values: current \(e.currentValue), expected \(e.expectedValue)"
             if let t = e.thresholdValue { values += ", threshold \(t)" }
@@ -142,7 +142,7 @@ extension LogReplay {
     public static func auditAlert(_ log: EventLog, id: Int64) throws -> AlertAudit {
         let head = try log.readHead()
         var agentNames: [Int64: String] = [:]
-        var budgets: [Int64: (BudgetSet, UInt64)] = [:]
+        var budgets: [BudgetScope: (BudgetSet, UInt64)] = [:]
         var rulesDocuments: [Int64: String] = [:]
         var alertsSeen: Int64 = 0
         var audit: AlertAudit?
@@ -161,7 +161,7 @@ extension LogReplay {
             case .agentRegistered(let e):
                 agentNames[e.agentID] = e.name
             case .budgetSet(let e):
-                budgets[e.agentID] = (e, record.sequence)
+                budgets[e.scope] = (e, record.sequence)
             case .rulesChanged(let e):
                 rulesDocuments[e.version] = e.document
             case .alertRaised(let e):
@@ -170,23 +170,28 @@ extension LogReplay {
                 let actor = e.rule.metric == "budget_utilization" ? "system (ingestion)" : "system (evaluation)"
                 let cause: String
                 switch e.rule {
-                case .budgetWarning, .budgetCritical:
+                case .budgetWarning, .budgetCritical, .budgetThreshold:
                     cause =
-                        "metric \(e.causeMetricID.map(String.init) ?? "?") brought the period's spend to the threshold"
+                        "metric \(e.causeMetricID.map(String.init) ?? "?") brought the period's spend of "
+                        + "\((e.budgetScope ?? .agent(e.agentID)).description) to the threshold"
+                case .budgetForecast:
+                    cause =
+                        "the evaluation as of \(iso(e.detectedAt)) projected \((e.budgetScope ?? .agent(e.agentID)).description)'s "
+                        + "spend past the budget with a quarter of the period left"
                 case .outlier:
                     cause =
                         "the evaluation found metric \(e.causeMetricID.map(String.init) ?? "?") beyond the z threshold"
                 case .performanceDegradation:
                     cause = "the evaluation as of \(iso(e.detectedAt)) found a significant rising trend"
                 }
-                let isBudget = e.rule == .budgetWarning || e.rule == .budgetCritical
+                let isBudget = e.rule.isBudgetLevel || e.rule == .budgetForecast
                 audit = AlertAudit(
                     raised: e, agentName: agentNames[e.agentID], status: .active,
                     steps: [
                         .init(
                             status: .active, position: record.sequence, recordedAt: record.recordedAt, at: e.detectedAt,
                             actor: actor, note: nil, reason: nil, cause: cause)
-                    ], causeMetric: nil, budget: isBudget ? budgets[e.agentID]?.0 : nil,
+                    ], causeMetric: nil, budget: isBudget ? budgets[e.budgetScope ?? .agent(e.agentID)]?.0 : nil,
                     rulesDocument: e.rulesVersion == 0 ? nil : rulesDocuments[e.rulesVersion])
             case .alertAcknowledged(let e):
                 guard e.alertID == id, audit != nil else { return }
@@ -207,9 +212,9 @@ extension LogReplay {
                     cause = "PUT …/alerts/\(id)/resolve"
                 case .budgetChanged:
                     actor = "system (budget change)"
-                    let agentID = audit!.raised.agentID
+                    let scope = audit!.raised.budgetScope ?? .agent(audit!.raised.agentID)
                     cause =
-                        "the budget set at event \(budgets[agentID].map { String($0.1) } ?? "?") no longer reaches the level"
+                        "the budget set at event \(budgets[scope].map { String($0.1) } ?? "?") no longer reaches the level"
                 case .periodEnded:
                     actor = "system (evaluation)"
                     cause = "the budget period ended at \(iso(e.at))"

@@ -31,12 +31,27 @@ extension LogReplay {
         public var agentID: Int64
         public var first: Int64
         public var second: Int64
+        /// Budget alerts on the thresholds path: the scope (`role:NAME`, `fleet`; empty otherwise)
+        /// and the threshold, so the same threshold of the same budget period is the same alert
+        /// whichever agent's metric crossed it.
+        public var scope: String = ""
+        public var threshold: Double = 0
 
         init(_ e: AlertRaised) {
             rule = e.rule
             agentID = e.agentID
+            switch e.budgetScope {
+            case .role(let role)?:
+                scope = "role:\(role)"
+                agentID = 0
+            case .fleet?:
+                scope = "fleet"
+                agentID = 0
+            case .agent?, nil: break
+            }
+            threshold = e.thresholdPercent ?? 0
             switch e.rule {
-            case .budgetWarning, .budgetCritical:
+            case .budgetWarning, .budgetCritical, .budgetThreshold, .budgetForecast:
                 first = e.periodStart ?? Int64.min
                 second = e.periodEnd ?? Int64.max
             case .outlier:
@@ -49,7 +64,10 @@ extension LogReplay {
         }
 
         public static func < (a: AlertKey, b: AlertKey) -> Bool {
-            (a.agentID, a.rule.rawValue, a.first, a.second) < (b.agentID, b.rule.rawValue, b.first, b.second)
+            if (a.agentID, a.rule.rawValue, a.first, a.second) != (b.agentID, b.rule.rawValue, b.first, b.second) {
+                return (a.agentID, a.rule.rawValue, a.first, a.second) < (b.agentID, b.rule.rawValue, b.first, b.second)
+            }
+            return (a.scope, a.threshold) < (b.scope, b.threshold)
         }
     }
 

@@ -52,49 +52,6 @@ extension API {
 
     func setBudget(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let agentID = try pathID(context, "id")
-        let body = try await Body.json(request, limit: limits.maxSmallBodyBytes)
-        guard let object = body.objectValue else { throw APIError.validation("", "the body must be a JSON object") }
-        guard let totalValue = object["total_budget_usd"], let total = totalValue.doubleValue, total.isFinite,
-            case .some = totalValue.boolValue == nil ? true : nil
-        else { throw APIError.validation("total_budget_usd", "total_budget_usd is required and must be a number") }
-        guard let nanos = Money.nanos(fromUSD: total) else {
-            throw APIError.validation(
-                "total_budget_usd", "total_budget_usd must be between 0 and \(Int(Money.maximumUSD))")
-        }
-        func percent(_ key: String, _ fallback: Double) throws(APIError) -> Double {
-            guard let raw = object[key], !raw.isNull else { return fallback }
-            guard let v = raw.doubleValue, v.isFinite, raw.boolValue == nil else {
-                throw APIError.validation(key, "\(key) must be a number")
-            }
-            return v
-        }
-        // Left-out fields take the budget defaults of the rules in force.
-        let defaults = service.read { $0.rules }
-        let warning = try percent("warning_threshold_percent", defaults.budgetWarningPercent)
-        let critical = try percent("critical_threshold_percent", defaults.budgetCriticalPercent)
-        guard warning > 0 else {
-            throw APIError.validation("warning_threshold_percent", "warning_threshold_percent must be positive")
-        }
-        guard critical > warning, critical <= 1_000_000 else {
-            throw APIError.validation(
-                "critical_threshold_percent", "critical_threshold_percent must be above the warning threshold")
-        }
-        var period = defaults.budgetPeriod
-        if let raw = object["period"], !raw.isNull {
-            guard let s = raw.stringValue, let p = BudgetPeriodKind(rawValue: s) else {
-                throw APIError.validation("period", "period must be daily, weekly, monthly or total")
-            }
-            period = p
-        }
-        let budget = BudgetSet(
-            agentID: agentID, totalBudgetNanos: nanos, warningThresholdPercent: warning,
-            criticalThresholdPercent: critical,
-            period: period)
-        let at = try await write { state, context in
-            let events = try Ingestion.setBudget(budget, state: state, now: context.recordedAt)
-            return (events.map { ($0, nil) }, context.recordedAt)
-        }
-        let status = service.read { $0.budgetStatus(agentID: agentID, asOf: at) }
-        return json(object: ["success": true, "data": status?.contractData ?? .null], status: .ok)
+        return try await putBudget(request, scope: .agent(agentID))
     }
 }

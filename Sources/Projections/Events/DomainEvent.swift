@@ -49,6 +49,8 @@ public enum DomainEvent: Sendable, Equatable {
     /// The schema version this build writes for the event's type.
     public var schemaVersion: UInt16 {
         if case .metricRecorded(let m) = self { return m.schemaVersion }
+        if case .budgetSet(let b) = self { return b.schemaVersion }
+        if case .alertRaised(let a) = self { return a.schemaVersion }
         return Swift.type(of: payload).version
     }
 

@@ -14,7 +14,7 @@ public enum Evaluation {
         var nextAlertID = state.nextAlertID
         // 1. Budget periods that ended.
         for alert in state.alerts
-        where alert.status.isOpen && (alert.rule == .budgetWarning || alert.rule == .budgetCritical) {
+        where alert.status.isOpen && (alert.rule.isBudgetLevel || alert.rule == .budgetForecast) {
             if let end = alert.periodEnd, end <= asOf {
                 events.append(
                     .alertResolved(AlertResolved(alertID: alert.id, at: end, by: nil, note: nil, reason: .periodEnded)))
@@ -87,9 +87,62 @@ public enum Evaluation {
                         detectedAt: o.timestamp, causeMetricID: o.id, rulesVersion: state.rulesVersion)))
             nextAlertID += 1
         }
+        // 4. Budgets forecast to run out (those that ask for it: role and fleet budgets by default).
+        for alert in forecastAlerts(asOf: asOf, state: state, nextAlertID: &nextAlertID) {
+            events.append(.alertRaised(alert))
+        }
         // The same instant under the same rules again, deciding nothing new (no metric, budget or
         // agent since changed the outcome): nothing to record either.
         if events.count == 1 && state.lastEvaluation == performed { return [] }
         return events
+    }
+
+    /// `budget_forecast` (warning), once per budget and period: the forecast (`BudgetForecast`)
+    /// of a budget that asks for it (`forecast_alert`) projects at least 100 % of it at the end of
+    /// the period while it is not used up and at least a quarter of the period is left. Budgets in
+    /// order: agents by id, roles by name, the fleet. The alert names the budget's own agent, or,
+    /// for a role or the fleet, the agent that spent the most in the period (the lowest id on a tie).
+    static func forecastAlerts(asOf: Int64, state: IngestionState, nextAlertID: inout Int64) -> [AlertRaised] {
+        var budgets: [BudgetSet] = state.budgets.keys.sorted().compactMap { state.budgets[$0] }
+        budgets += state.roleBudgets.keys.sorted().compactMap { state.roleBudgets[$0] }
+        if let fleet = state.fleetBudget { budgets.append(fleet) }
+        var out: [AlertRaised] = []
+        for budget in budgets where budget.forecastAlert && budget.totalBudgetNanos > 0 {
+            let key = ScopedPeriodKey(scope: budget.scope, kind: budget.period, containing: asOf)
+            guard let (start, end) = key.bounds, (end - asOf) * 4 >= end - start,
+                !state.scopedFired.contains(ScopedFiredKey(period: key, level: .forecast)),
+                let forecast = state.forecast(budget, asOf: asOf),
+                let projected = forecast.projectedUtilizationPercent, projected >= 100
+            else { continue }
+            let used = state.used(key)
+            guard used < Int128(budget.totalBudgetNanos) else { continue }
+            var top: (id: Int64, spent: Int64)?
+            for id in state.agentIDs(in: budget.scope).sorted() {
+                let spent = state.spend[id]?.used(PeriodKey(agentID: id, kind: key.kind, start: key.start)) ?? 0
+                if top == nil || spent > top!.spent { top = (id, spent) }
+            }
+            guard let agentID = top?.id, let agent = state.agents[agentID] else { continue }
+            let total = Money.usd(budget.totalBudgetNanos)
+            let projectedUSD = Money.usd(forecast.projectedNanos)
+            let who: String
+            switch budget.scope {
+            case .agent: who = agent.name
+            case .role(let role): who = "role \(role)"
+            case .fleet: who = "the fleet"
+            }
+            var message =
+                "Budget forecast: \(who) projected at \(Rounding.fixed(projected, places: 1))% "
+                + "($\(Rounding.fixed(projectedUSD, places: 2))/$\(Rounding.fixed(total, places: 2))) by the period's end"
+            if let at = forecast.exhaustedAt { message += "; runs out at \(UTCTime.formatISO8601(at))" }
+            var raised = AlertRaised(
+                alertID: nextAlertID, agentID: agent.id, rule: .budgetForecast, currentValue: projectedUSD,
+                expectedValue: total, thresholdValue: total, deviationPercent: (projectedUSD - total) / total * 100,
+                message: message, detectedAt: asOf, periodStart: start, periodEnd: end, causeMetricID: nil,
+                rulesVersion: state.rulesVersion)
+            raised.budgetScope = budget.scope
+            out.append(raised)
+            nextAlertID += 1
+        }
+        return out
     }
 }

@@ -96,18 +96,29 @@ extension FleetProjection {
 
     /// The budget status of §2, nil without a budget.
     public func budgetStatus(agentID: Int64, asOf: Int64) -> BudgetStatus? {
-        guard let (budget, used, bounds) = budgetUsage(agentID: agentID, asOf: asOf) else { return nil }
+        budgetStatus(.agent(agentID), asOf: asOf)
+    }
+
+    /// The status of the budget of any scope at `asOf` (the period containing it), with its
+    /// forecast; nil without a budget.
+    public func budgetStatus(_ scope: BudgetScope, asOf: Int64) -> BudgetStatus? {
+        guard let budget = ingestion.budget(of: scope) else { return nil }
+        let key = ScopedPeriodKey(scope: scope, kind: budget.period, containing: asOf)
+        let used = ingestion.used(key)
         let level: BudgetStatus.Level
-        if IngestionState.levelReached(usedNanos: used, budget: budget, critical: true) {
+        if IngestionState.reached(used, budget: budget.totalBudgetNanos, percent: budget.criticalThresholdPercent) {
             level = .critical
-        } else if IngestionState.levelReached(usedNanos: used, budget: budget, critical: false) {
+        } else if IngestionState.reached(used, budget: budget.totalBudgetNanos, percent: budget.warningThresholdPercent)
+        {
             level = .warning
         } else {
             level = .ok
         }
+        var agentID: Int64 = 0
+        if case .agent(let id) = scope { agentID = id }
         return BudgetStatus(
-            agentID: agentID, budget: budget, usedNanos: used, periodStart: bounds?.0, periodEnd: bounds?.1,
-            level: level)
+            agentID: agentID, budget: budget, usedNanos: used, periodStart: key.bounds?.start,
+            periodEnd: key.bounds?.end, level: level, forecast: ingestion.forecast(budget, asOf: asOf))
     }
 
     /// `GET /agents/{id}/budget`.
@@ -251,7 +262,7 @@ extension FleetProjection {
     public func alertList(_ filter: AlertFilter) -> AlertList {
         var selected = alertBook.alerts.filter { a in
             (filter.status == nil || a.status == filter.status)
-                && (filter.severity == nil || a.raised.rule.severity == filter.severity)
+                && (filter.severity == nil || a.raised.severity == filter.severity)
                 && (filter.agentID == nil || a.raised.agentID == filter.agentID)
                 && (filter.type == nil || a.raised.rule.alertType == filter.type)
                 && (filter.detectedFrom == nil || a.raised.detectedAt >= filter.detectedFrom!)

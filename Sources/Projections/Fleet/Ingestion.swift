@@ -44,10 +44,15 @@ public enum Ingestion {
     public static func setBudget(
         _ budget: BudgetSet, state: IngestionState, now: Int64
     ) throws(IngestionError) -> [DomainEvent] {
+        guard case .agent = budget.scope else {
+            return [.budgetSet(budget)] + resolutionsOnBudgetChange(budget, state: state, now: now)
+        }
         guard state.agents[budget.agentID] != nil else { throw .notFound("agent \(budget.agentID) is not registered") }
-        var events: [DomainEvent] = [.budgetSet(budget)]
+        var events: [DomainEvent] = [.budgetSet(budget)] + resolutionsOnBudgetChange(budget, state: state, now: now)
         for alert in state.alerts where alert.agentID == budget.agentID && alert.status.isOpen {
-            guard alert.rule == .budgetWarning || alert.rule == .budgetCritical, let period = alert.period else {
+            guard alert.rule == .budgetWarning || alert.rule == .budgetCritical, alert.budgetPeriod == nil,
+                let period = alert.period
+            else {
                 continue
             }
             let used = state.used(period)
@@ -103,6 +108,9 @@ public enum Ingestion {
         var usageDelta: [PeriodKey: Int64] = [:]
         var spendDelta: [Int64: Int64] = [:]
         var firedNow: Set<IngestionState.FiredKey> = []
+        var scopedBase: [ScopedPeriodKey: Int128] = [:]
+        var scopedDelta: [ScopedPeriodKey: Int128] = [:]
+        var scopedFiredNow: Set<ScopedFiredKey> = []
         var alertID = state.nextAlertID
         for item in items {
             let submission: MetricSubmission
@@ -158,22 +166,46 @@ public enum Ingestion {
             if let id = submission.eventID { seenInRequest[id] = metricID }
             events.append(PendingEvent(eventID: submission.eventID, event: .metricRecorded(metric)))
             outcomes.append(.created(id: metricID))
-            guard let budget = state.budgets[metric.agentID] else { continue }
-            let key = PeriodKey(agentID: metric.agentID, kind: budget.period, containing: metric.timestamp)
-            usageDelta[key, default: 0] += metric.costNanos
-            let used = state.used(key) + usageDelta[key, default: 0]
-            for critical in [false, true] {
-                let fired = IngestionState.FiredKey(period: key, critical: critical)
-                guard !state.fired.contains(fired), !firedNow.contains(fired),
-                    IngestionState.levelReached(usedNanos: used, budget: budget, critical: critical)
-                else { continue }
-                firedNow.insert(fired)
-                let raised = budgetAlert(
-                    id: alertID, agent: agent, budget: budget, critical: critical, used: used, metric: metric,
-                    metricID: metricID, rulesVersion: state.rulesVersion)
-                alertID += 1
-                sequence += 1
-                events.append(PendingEvent(eventID: nil, event: .alertRaised(raised)))
+            if let budget = state.budgets[metric.agentID], !IngestionState.usesThresholds(budget) {
+                let key = PeriodKey(agentID: metric.agentID, kind: budget.period, containing: metric.timestamp)
+                usageDelta[key, default: 0] += metric.costNanos
+                let used = state.used(key) + usageDelta[key, default: 0]
+                for critical in [false, true] {
+                    let fired = IngestionState.FiredKey(period: key, critical: critical)
+                    guard !state.fired.contains(fired), !firedNow.contains(fired),
+                        IngestionState.levelReached(usedNanos: used, budget: budget, critical: critical)
+                    else { continue }
+                    firedNow.insert(fired)
+                    let raised = budgetAlert(
+                        id: alertID, agent: agent, budget: budget, critical: critical, used: used, metric: metric,
+                        metricID: metricID, rulesVersion: state.rulesVersion)
+                    alertID += 1
+                    sequence += 1
+                    events.append(PendingEvent(eventID: nil, event: .alertRaised(raised)))
+                }
+            }
+            // Budgets on the thresholds path: the agent's own (when it lists thresholds), its
+            // role's and the fleet's, each over everything appended before and this request's
+            // metrics up to this one.
+            for budget in [state.budgets[metric.agentID], state.roleBudgets[agent.role], state.fleetBudget] {
+                guard let budget, IngestionState.usesThresholds(budget) else { continue }
+                let key = ScopedPeriodKey(scope: budget.scope, kind: budget.period, containing: metric.timestamp)
+                scopedDelta[key, default: 0] += Int128(metric.costNanos)
+                let base: Int128
+                if let known = scopedBase[key] {
+                    base = known
+                } else {
+                    base = state.used(key)
+                    scopedBase[key] = base
+                }
+                let raised = thresholdAlerts(
+                    budget: budget, key: key, used: base + scopedDelta[key]!, state: state,
+                    firedNow: &scopedFiredNow, nextAlertID: &alertID, agent: agent, metric: metric,
+                    metricID: metricID)
+                for alert in raised {
+                    sequence += 1
+                    events.append(PendingEvent(eventID: nil, event: .alertRaised(alert)))
+                }
             }
         }
         return (events, outcomes)

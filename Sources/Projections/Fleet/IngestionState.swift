@@ -48,6 +48,9 @@ public struct AlertSummary: Sendable, Equatable {
     public var period: PeriodKey?
     public var periodEnd: Int64?
     public var causeMetricID: Int64?
+    /// Alerts of a budget on the thresholds path (and forecasts): the budget's period.
+    public var budgetPeriod: ScopedPeriodKey?
+    public var thresholdPercent: Double?
 }
 
 /// The state ingestion decisions depend on: agents, budgets, exact period usage, which budget
@@ -57,6 +60,13 @@ public struct IngestionState: Sendable {
     public private(set) var agents: [Int64: Agent] = [:]
     public private(set) var agentIDsByName: [String: Int64] = [:]
     public private(set) var budgets: [Int64: BudgetSet] = [:]
+    /// Role and fleet budgets.
+    public private(set) var roleBudgets: [String: BudgetSet] = [:]
+    public private(set) var fleetBudget: BudgetSet?
+    /// The agents of each role, ascending by id (a role's spend is theirs).
+    public private(set) var agentIDsByRole: [String: [Int64]] = [:]
+    /// Threshold and forecast alerts that fired (every scope's budgets on the thresholds path).
+    public private(set) var scopedFired: Set<ScopedFiredKey> = []
     /// Exact spend per agent (per day and in total), from which every period's usage is summed.
     public internal(set) var spend = AgentTable<AgentSpend>()
     /// Budget alerts that fired: (period, critical?).
@@ -106,11 +116,23 @@ public struct IngestionState: Sendable {
     public mutating func apply(_ event: DomainEvent, sequence: UInt64) {
         switch event {
         case .agentRegistered(let e):
+            if let previous = agents[e.agentID], previous.role != e.role {
+                agentIDsByRole[previous.role]?.removeAll { $0 == e.agentID }
+            }
+            if agents[e.agentID]?.role != e.role {
+                var ids = agentIDsByRole[e.role, default: []]
+                ids.insert(e.agentID, at: ids.lowerBound(e.agentID))
+                agentIDsByRole[e.role] = ids
+            }
             agents[e.agentID] = Agent(id: e.agentID, name: e.name, role: e.role)
             largestAgentID = max(largestAgentID, e.agentID)
             agentIDsByName[e.name] = e.agentID
         case .budgetSet(let e):
-            budgets[e.agentID] = e
+            switch e.scope {
+            case .agent(let id): budgets[id] = e
+            case .role(let role): roleBudgets[role] = e
+            case .fleet: fleetBudget = e
+            }
         case .metricRecorded(let e):
             applyMetric(
                 agentID: e.agentID, timestamp: e.timestamp, costNanos: e.costNanos, success: e.success,
@@ -118,7 +140,18 @@ public struct IngestionState: Sendable {
                 sequence: sequence)
         case .alertRaised(let e):
             var period: PeriodKey?
-            if e.rule == .budgetWarning || e.rule == .budgetCritical, let budget = budgets[e.agentID] {
+            var budgetPeriod: ScopedPeriodKey?
+            if let scope = e.budgetScope, e.rule.isBudgetLevel || e.rule == .budgetForecast,
+                let budget = budget(of: scope)
+            {
+                let key = ScopedPeriodKey(scope: scope, kind: budget.period, containing: e.periodStart ?? 0)
+                if e.rule == .budgetForecast {
+                    scopedFired.insert(ScopedFiredKey(period: key, level: .forecast))
+                } else if let threshold = e.thresholdPercent {
+                    scopedFired.insert(.threshold(key, threshold))
+                }
+                budgetPeriod = key
+            } else if e.rule == .budgetWarning || e.rule == .budgetCritical, let budget = budgets[e.agentID] {
                 let key = PeriodKey(agentID: e.agentID, kind: budget.period, containing: e.periodStart ?? 0)
                 fired.insert(FiredKey(period: key, critical: e.rule == .budgetCritical))
                 period = key
@@ -126,7 +159,8 @@ public struct IngestionState: Sendable {
             alerts.append(
                 AlertSummary(
                     id: e.alertID, agentID: e.agentID, rule: e.rule, status: .active, period: period,
-                    periodEnd: e.periodEnd, causeMetricID: e.causeMetricID))
+                    periodEnd: e.periodEnd, causeMetricID: e.causeMetricID, budgetPeriod: budgetPeriod,
+                    thresholdPercent: e.thresholdPercent))
             if e.rule == .performanceDegradation { openDegradation[e.agentID] = e.alertID }
             if e.rule == .outlier, let metric = e.causeMetricID { outlierMetrics.insert(metric) }
         case .alertAcknowledged(let e):

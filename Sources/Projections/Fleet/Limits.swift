@@ -73,10 +73,31 @@ public enum Limits {
         return nil
     }
 
+    /// The most thresholds one budget may list.
+    public static let maximumBudgetThresholds = 20
+
     /// Why a budget is outside the bounds, or nil.
     public static func budgetViolation(_ e: BudgetSet) -> (field: String, message: String)? {
-        if e.agentID < 1 {
-            return ("agent_id", "agent_id \(e.agentID) is not positive")
+        switch e.scope {
+        case .agent(let id) where id < 1:
+            return ("agent_id", "agent_id \(id) is not positive")
+        case .role(let role) where role.isEmpty || role.unicodeScalars.count > 64:
+            return ("role", "role must be a string of 1 to 64 characters")
+        default:
+            if e.scope.kind != "agent" && e.agentID != 0 {
+                return ("agent_id", "a role or fleet budget names no agent")
+            }
+        }
+        if let thresholds = e.thresholds {
+            if thresholds.isEmpty || thresholds.count > maximumBudgetThresholds {
+                return ("thresholds", "thresholds must list 1 to \(maximumBudgetThresholds) percentages")
+            }
+            for (a, b) in zip(thresholds, thresholds.dropFirst()) where !(a < b) {
+                return ("thresholds", "thresholds must be ascending, each once")
+            }
+            if !thresholds.allSatisfy({ $0.isFinite && $0 > 0 && $0 <= 1_000_000 }) {
+                return ("thresholds", "each threshold must be a percentage above 0 and at most 1000000")
+            }
         }
         if !(0...maximumMetricCostNanos).contains(e.totalBudgetNanos) {
             return (

@@ -40,7 +40,8 @@ public struct LogValidator: Sendable {
             }
             guard agents.insert(e.agentID).inserted else { return "agent \(e.agentID) is registered twice" }
         case .budgetSet(let e):
-            guard agents.contains(e.agentID) else { return "a budget of agent \(e.agentID), which is not registered" }
+            guard case .agent(let id) = e.scope else { break }
+            guard agents.contains(id) else { return "a budget of agent \(id), which is not registered" }
         case .metricRecorded(let e):
             return checkMetric(agent: e.agentID, cost: e.costNanos)
         default:

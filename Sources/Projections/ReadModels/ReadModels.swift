@@ -16,18 +16,26 @@ public struct BudgetStatus: Sendable, Equatable {
         case ok, warning, critical
     }
 
+    /// The agent of an agent budget (0 for a role or fleet budget; see `budget.scope`).
     public var agentID: Int64
     public var budget: BudgetSet
-    /// Spent in the period (exact nano-dollars).
-    public var usedNanos: Int64
+    /// Spent in the period (exact nano-dollars; a role's or the fleet's is a sum over agents).
+    public var usedNanos: Int128
     /// The period as `[start, end)`; nil for a `total` budget.
     public var periodStart: Int64?
     public var periodEnd: Int64?
     public var level: Level
+    /// The projected end of the period (nil for a `total` budget).
+    public var forecast: BudgetForecast?
 
     /// Used ÷ budget × 100; nil for a zero budget.
     public var utilizationPercent: Double? {
-        FleetProjection.utilization(used: usedNanos, budget: budget.totalBudgetNanos)
+        budget.totalBudgetNanos == 0 ? nil : Double(usedNanos) / Double(budget.totalBudgetNanos) * 100
+    }
+
+    /// Whether the budget is used up (a zero budget by any spend).
+    public var exhausted: Bool {
+        budget.totalBudgetNanos == 0 ? usedNanos > 0 : usedNanos >= Int128(budget.totalBudgetNanos)
     }
 
     /// Budget − used, in USD (each converted first, as the contract computes it).
