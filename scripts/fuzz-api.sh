@@ -64,6 +64,8 @@ post() { curl -sf -o /dev/null -X "$1" "$base$2" -H 'Content-Type: application/j
 post POST /api/v1/agents '{"id": 1, "name": "fuzz-coder", "role": "developer"}'
 post POST /api/v1/agents '{"id": 2, "name": "fuzz-reviewer", "role": "reviewer"}'
 post PUT /api/v1/agents/1/budget '{"total_budget_usd": 0.05, "period": "monthly"}'
+post PUT /api/v1/roles/developer/budget '{"total_budget_usd": 0.2, "thresholds": [50, 100], "hard": true}'
+post PUT /api/v1/fleet/budget '{"total_budget_usd": 5, "period": "weekly"}'
 now=$(date -u +%s)
 metrics=""
 for i in $(seq 0 39); do

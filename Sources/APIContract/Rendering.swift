@@ -461,6 +461,7 @@ extension WeeklyReport: ContractResponse {
                     "total_potential_savings": Format.r4(recommendations.totalSavings),
                     "data": .array(recommendations.items.map(\.contractData)),
                 ]),
+                "budgets_forecast_over": .array(budgetsForecastOver.map(\.contractData)),
             ]))
     }
 
@@ -522,6 +523,22 @@ extension WeeklyReport: ContractResponse {
         if recommendations.isEmpty { out += "None.\n" }
         for r in recommendations {
             out += "- \(text(r["priority"])) · \(text(r["type"])) · \(text(r["agent"])): \(text(r["reason"]))\n"
+        }
+        let forecasts = data["budgets_forecast_over"]?.arrayValue ?? []
+        out += "\n## Budgets forecast to be exceeded (\(forecasts.count))\n\n"
+        if forecasts.isEmpty { out += "None.\n" }
+        for b in forecasts {
+            let who: String
+            switch b["scope"]?.stringValue {
+            case "role": who = "role \(text(b["role"]))"
+            case "fleet": who = "the fleet"
+            default: who = "agent \(text(b["agent_id"]))"
+            }
+            let f = b["forecast"]
+            out +=
+                "- \(who) (\(text(b["period"]))): \(money(b["used_usd"])) of \(money(b["total_budget_usd"])) used, "
+                + "\(money(f?["projected_spend_usd"])) projected (\(percent(f?["projected_utilization_percent"])))"
+                + (f?["exhausted_at"]?.stringValue.map { ", runs out \($0)" } ?? "") + "\n"
         }
         return out
     }

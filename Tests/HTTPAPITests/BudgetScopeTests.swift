@@ -201,6 +201,13 @@ struct BudgetScopeTests {
             #expect(alerts.count == 1)
             let agent = try await client.get("/api/v1/agents/1/budget")
             #expect(agent.data?["forecast"]?["projected_spend_usd"] != nil)
+            // The weekly report lists the budgets forecast to be exceeded (the agent's is not).
+            let report = try await client.get("/api/v1/metrics/reports/weekly", [("week", "2025-W47")])
+            let over = report.data?["budgets_forecast_over"]?.arrayValue ?? []
+            #expect(over.map { $0["role"]?.stringValue } == ["dev"])
+            let markdown = try await client.get(
+                "/api/v1/metrics/reports/weekly", [("week", "2025-W47"), ("format", "markdown")])
+            #expect(markdown.text.contains("role dev (monthly): $11.00 of $15.00 used, $20.00 projected (133.3%)"))
         }
     }
 

@@ -48,6 +48,26 @@ extension FleetProjection {
                 WeeklyReport.AgentRow(agentID: $0.id, agentName: agents[$0.id]?.name ?? "", totals: $0.totals)
             },
             alerts: alerts.map(alertView),
-            recommendations: CostRecommendations(items: recommendations(asOf: min(asOf, weekEnd - 1))))
+            recommendations: CostRecommendations(items: recommendations(asOf: min(asOf, weekEnd - 1))),
+            budgetsForecastOver: budgetsForecastOver(asOf: min(asOf, weekEnd - 1)))
+    }
+
+    /// Every budget with a period whose forecast at `asOf` passes 100 % (agents by id, roles by
+    /// name, the fleet), the highest projected utilization first.
+    public func budgetsForecastOver(asOf: Int64) -> [BudgetStatus] {
+        var scopes: [BudgetScope] = ingestion.budgets.keys.sorted().map { .agent($0) }
+        scopes += ingestion.roleBudgets.keys.sorted().map { .role($0) }
+        if ingestion.fleetBudget != nil { scopes.append(.fleet) }
+        let over = scopes.compactMap { scope -> BudgetStatus? in
+            guard let status = budgetStatus(scope, asOf: asOf),
+                let projected = status.forecast?.projectedUtilizationPercent, projected > 100
+            else { return nil }
+            return status
+        }
+        return over.enumerated().sorted { a, b in
+            let pa = a.element.forecast?.projectedUtilizationPercent ?? 0
+            let pb = b.element.forecast?.projectedUtilizationPercent ?? 0
+            return pa != pb ? pa > pb : a.offset < b.offset
+        }.map(\.element)
     }
 }

@@ -235,4 +235,7 @@ public struct WeeklyReport: Sendable, Equatable {
     public var topAgents: [AgentRow]
     public var alerts: [AlertView]
     public var recommendations: CostRecommendations
+    /// Budgets (agent, role, fleet) whose period at the report's instant is forecast to end over
+    /// the budget, most over first.
+    public var budgetsForecastOver: [BudgetStatus] = []
 }
