@@ -23,6 +23,10 @@ public struct ServiceConfiguration: Sendable {
     public var limits = RequestLimits()
     /// Where every alert transition is POSTed (`--webhook`); none by default.
     public var webhooks: [WebhookTarget] = []
+    /// Where every alert transition is mailed (`--email`); none by default.
+    public var emails: [EmailTarget] = []
+    /// The dashboard's base URL for links in emails (`--public-url`; default http://HOST:PORT).
+    public var publicURL: String?
 
     public init() {}
 }
@@ -87,6 +91,13 @@ public func buildApplication(_ configuration: ServiceConfiguration) throws -> so
 }
 
 /// Builds the application over an opened service (tests use this with a temporary directory).
+/// The notification outbox of the configured webhooks and emails.
+func outbox(_ service: FleetService, _ configuration: ServiceConfiguration, _ logger: Logger) -> NotificationOutbox {
+    NotificationOutbox(
+        service: service, targets: configuration.webhooks, emails: configuration.emails,
+        dashboardURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)", logger: logger)
+}
+
 public func buildApplication(
     service: FleetService, configuration: ServiceConfiguration, logger: Logger
 ) -> some ApplicationProtocol {
@@ -97,17 +108,17 @@ public func buildApplication(
         // this node leads (ClusterNode starts and stops them).
         var leaderJobs = service.backgroundServices(scheduler: configuration.scheduler, logger: logger)
         services.append(leaderJobs.removeFirst())
-        if !configuration.webhooks.isEmpty {
-            leaderJobs.append(NotificationOutbox(service: service, targets: configuration.webhooks, logger: logger))
+        if !configuration.webhooks.isEmpty || !configuration.emails.isEmpty {
+            leaderJobs.append(outbox(service, configuration, logger))
         }
         services.append(ClusterNode(service: service, membership: membership, leaderJobs: leaderJobs, logger: logger))
     } else {
         services += service.backgroundServices(scheduler: configuration.scheduler, logger: logger)
     }
-    if service.membership == nil && !configuration.webhooks.isEmpty {
+    if service.membership == nil && (!configuration.webhooks.isEmpty || !configuration.emails.isEmpty) {
         // After EventLogService: a service group stops services in reverse order, so the outbox
         // stops (and writes its checkpoints) before the log closes.
-        services.append(NotificationOutbox(service: service, targets: configuration.webhooks, logger: logger))
+        services.append(outbox(service, configuration, logger))
     }
     let http = HTTP1Channel.Configuration(
         idleTimeout: .seconds(60),

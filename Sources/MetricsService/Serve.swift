@@ -78,6 +78,18 @@ struct Serve: AsyncParsableCommand {
             valueName: "URL[,min=SEVERITY]"))
     var webhooks: [String] = []
 
+    @Option(
+        name: .customLong("email"),
+        help: ArgumentHelp(
+            "Mail every alert transition (plain text, with a link to the dashboard) through an SMTP relay; repeatable.",
+            discussion:
+                "Plain SMTP without authentication or TLS: a local MTA or relay. to= may be repeated; SEVERITY (info, warning, critical; default info) is the lowest alert severity sent.",
+            valueName: "smtp://HOST[:PORT],from=ADDR,to=ADDR[,to=ADDR...][,min=SEVERITY]"))
+    var emails: [String] = []
+
+    @Option(help: "The dashboard's public base URL, for links in emails (default http://HOST:PORT).")
+    var publicURL: String?
+
     func run() async throws {
         var configuration = ServiceConfiguration()
         configuration.dataDirectory = data.dataDirectory
@@ -116,6 +128,19 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 throw ValidationError("--webhook: \(error)")
             }
+        }
+        configuration.emails = try emails.map { text in
+            do {
+                return try EmailTarget(parsing: text)
+            } catch {
+                throw ValidationError("--email: \(error)")
+            }
+        }
+        if let publicURL {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host != nil
+            else { throw ValidationError("--public-url must be an http or https URL") }
+            configuration.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         }
         if configuration.limits.apiKeys.isEmpty && !Self.isLoopback(host) && !insecureNoAuth {
             throw ValidationError(

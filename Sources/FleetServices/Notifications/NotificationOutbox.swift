@@ -10,7 +10,8 @@ import ServiceLifecycle
 import Utilities
 
 /// Delivers every alert transition (raised, acknowledged, resolved) to the configured webhook
-/// targets as a JSON POST: an outbox folded from the log.
+/// targets as a JSON POST and to the email targets as a plain-text message over SMTP: an outbox
+/// folded from the log.
 ///
 /// Each target runs in its own child task with its own checkpoint in the log's meta database
 /// (`notifications.<index>.<hash of the URL>` = the last sequence handled), so a dead or slow
@@ -80,19 +81,30 @@ public struct NotificationOutbox: Service {
 
     let service: FleetService
     public let targets: [WebhookTarget]
+    public let emails: [EmailTarget]
+    /// The dashboard's base URL, for the links in emails (nil: no link).
+    public let dashboardURL: String?
     let logger: Logger
     public let settings: Settings
     let observer: (@Sendable (Progress) -> Void)?
 
+    /// Targets are numbered webhooks first, then emails (in `Progress`).
     public init(
-        service: FleetService, targets: [WebhookTarget], logger: Logger, settings: Settings = Settings(),
-        observer: (@Sendable (Progress) -> Void)? = nil
+        service: FleetService, targets: [WebhookTarget], emails: [EmailTarget] = [], dashboardURL: String? = nil,
+        logger: Logger, settings: Settings = Settings(), observer: (@Sendable (Progress) -> Void)? = nil
     ) {
         self.service = service
         self.targets = targets
+        self.emails = emails
+        self.dashboardURL = dashboardURL
         self.logger = logger
         self.settings = settings
         self.observer = observer
+    }
+
+    /// The meta key of email target `index`'s checkpoint (its server, sender and recipients hashed).
+    public static func checkpointKey(index: Int, email: EmailTarget) -> String {
+        "notifications.email.\(index).\(FNV1a64.hex(email.identity.utf8))"
     }
 
     /// The meta key of target `index`'s checkpoint: `notifications.<index>.<FNV-1a 64 of the URL>`.
@@ -101,7 +113,7 @@ public struct NotificationOutbox: Service {
     }
 
     public func run() async throws {
-        guard !targets.isEmpty else {
+        guard !targets.isEmpty || !emails.isEmpty else {
             try? await gracefulShutdown()
             return
         }
@@ -111,11 +123,34 @@ public struct NotificationOutbox: Service {
                 logger[metadataKey: "webhook"] = "\(target.displayHost)"
                 logger[metadataKey: "webhook_index"] = "\(index)"
                 let worker = WebhookWorker(
-                    service: service, target: target, index: index,
+                    service: service, target: .webhook(target), index: index,
                     key: Self.checkpointKey(index: index, target: target), logger: logger, settings: settings,
-                    observer: observer)
+                    observer: observer, dashboardURL: dashboardURL)
                 group.addTask { await worker.run() }
             }
+            for (index, email) in emails.enumerated() {
+                var logger = logger
+                logger[metadataKey: "email"] = "\(email.displayHost)"
+                logger[metadataKey: "email_index"] = "\(index)"
+                let worker = WebhookWorker(
+                    service: service, target: .email(email), index: targets.count + index,
+                    key: Self.checkpointKey(index: index, email: email), logger: logger, settings: settings,
+                    observer: observer, dashboardURL: dashboardURL)
+                group.addTask { await worker.run() }
+            }
+        }
+    }
+}
+
+/// One destination of the outbox.
+enum NotificationDestination: Sendable {
+    case webhook(WebhookTarget)
+    case email(EmailTarget)
+
+    func accepts(severity: String) -> Bool {
+        switch self {
+        case .webhook(let t): t.accepts(severity: severity)
+        case .email(let t): t.accepts(severity: severity)
         }
     }
 }
@@ -123,12 +158,16 @@ public struct NotificationOutbox: Service {
 /// One target's delivery loop.
 struct WebhookWorker: Sendable {
     let service: FleetService
-    let target: WebhookTarget
+    let target: NotificationDestination
     let index: Int
     let key: String
     let logger: Logger
     let settings: NotificationOutbox.Settings
     let observer: (@Sendable (NotificationOutbox.Progress) -> Void)?
+    let dashboardURL: String?
+
+    /// Sends one message; nil when the target took it, else why not.
+    typealias Send = @Sendable (WebhookMessage) async throws -> String?
 
     private func report(_ progress: NotificationOutbox.Progress) {
         observer?(progress)
@@ -143,13 +182,33 @@ struct WebhookWorker: Sendable {
     private var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 
     func run() async {
-        let client = WebhookClient(
-            url: target.url, timeout: settings.requestTimeout, connectTimeout: settings.connectTimeout)
-        await deliverAll(client)
-        await client.invalidate()
+        switch target {
+        case .webhook(let webhook):
+            let client = WebhookClient(
+                url: webhook.url, timeout: settings.requestTimeout, connectTimeout: settings.connectTimeout)
+            await deliverAll { message in
+                let status = try await client.post(message.body, idempotencyKey: message.idempotencyKey)
+                return (200..<300).contains(status) ? nil : "HTTP \(status)"
+            }
+            await client.invalidate()
+        case .email(let email):
+            let smtp = SMTPClient(
+                host: email.host, port: email.port, timeout: WebhookClient.timeAmount(settings.requestTimeout),
+                heloName: "metrics-service")
+            let dashboard = dashboardURL
+            await deliverAll { message in
+                let mail = EmailMessage(message, dashboard: dashboard)
+                try await smtp.send(
+                    from: email.from, to: email.to,
+                    data: mail.data(
+                        from: email.from, to: email.to, messageID: "\(message.idempotencyKey)@metrics-service",
+                        date: Date()))
+                return nil
+            }
+        }
     }
 
-    private func deliverAll(_ client: WebhookClient) async {
+    private func deliverAll(_ client: @escaping Send) async {
         guard var cursor = await start() else { return }
         report(.started(target: index, after: cursor.handled))
         for await _ in service.log.headUpdates().cancelOnGracefulShutdown() {
@@ -195,7 +254,7 @@ struct WebhookWorker: Sendable {
     }
 
     /// Handles everything after the cursor up to the head; returns early when stopping.
-    private func drain(_ cursor: inout Cursor, client: WebhookClient) async {
+    private func drain(_ cursor: inout Cursor, client: @escaping Send) async {
         var readFailures = 0
         while !stopping, cursor.handled < service.log.head {
             let from = cursor.handled + 1
@@ -282,17 +341,15 @@ struct WebhookWorker: Sendable {
     }
 
     /// POSTs `message` until the target answers 2xx; false when stopped before that.
-    private func deliver(_ message: WebhookMessage, client: WebhookClient) async -> Bool {
+    private func deliver(_ message: WebhookMessage, client: @escaping Send) async -> Bool {
         var attempt = 0
         while !stopping {
             attempt += 1
             report(.attempting(target: index, position: message.position, attempt: attempt))
             let failure: String
             do {
-                let status = try await Self.withShutdownGrace(settings.shutdownGrace) {
-                    try await client.post(message.body, idempotencyKey: message.idempotencyKey)
-                }
-                if (200..<300).contains(status) {
+                let refusal = try await Self.withShutdownGrace(settings.shutdownGrace) { try await client(message) }
+                if refusal == nil {
                     report(.delivered(target: index, position: message.position))
                     if attempt > 1 {
                         logger.info(
@@ -304,10 +361,10 @@ struct WebhookWorker: Sendable {
                     }
                     return true
                 }
-                failure = "HTTP \(status)"
+                failure = refusal ?? ""
             } catch {
                 if stopping { return false }
-                failure = WebhookClient.describe(error)
+                failure = error is SMTPError ? "\(error)" : WebhookClient.describe(error)
             }
             let delay = backoff(after: attempt)
             logger.warning(
@@ -395,6 +452,11 @@ struct WebhookMessage: Sendable {
     let status: String
     let text: String
     let body: [UInt8]
+    /// The API's alert object, and the transition in words (`raised`, `resolved (budget_changed)`).
+    let alert: JSONValue
+    let transitionText: String
+    /// The transition alone: `raised`, `acknowledged by ana`, `resolved (budget_changed)`.
+    let transitionWords: String
 
     var idempotencyKey: String { "alert-\(alertID)-\(position)" }
 
@@ -408,6 +470,9 @@ struct WebhookMessage: Sendable {
         position = sequence
         status = transition.status.rawValue
         text = Self.text(transition: transition, raised: record.raised)
+        self.alert = alert
+        transitionWords = Self.what(transition)
+        transitionText = transitionWords + " at " + UTCTime.formatISO8601(transition.at)
         let transitionJSON = transition.contractData
         body = JSONValue.object(["text": .string(text), "transition": transitionJSON, "alert": alert]).serialized()
     }
@@ -417,7 +482,6 @@ struct WebhookMessage: Sendable {
     static func text(transition: AlertTransition, raised: AlertRaised) -> String {
         let severity = raised.severity
         let emoji: String
-        var what: String
         switch transition.status {
         case .active:
             switch severity {
@@ -425,20 +489,29 @@ struct WebhookMessage: Sendable {
             case "warning": emoji = ":warning:"
             default: emoji = ":information_source:"
             }
-            what = "raised"
+        case .acknowledged: emoji = ":eyes:"
+        case .resolved: emoji = ":white_check_mark:"
+        }
+        let what = Self.what(transition)
+        let line = "[\(severity)] \(raised.message) — \(what)"
+            .split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "\(emoji) \(slackEscaped(line))"
+    }
+
+    /// The transition in words: `raised`, `acknowledged by ana`, `resolved (budget_changed)`.
+    static func what(_ transition: AlertTransition) -> String {
+        var what: String
+        switch transition.status {
+        case .active: what = "raised"
         case .acknowledged:
-            emoji = ":eyes:"
             what = "acknowledged"
             if let by = transition.by, !by.isEmpty { what += " by \(by)" }
         case .resolved:
-            emoji = ":white_check_mark:"
             what = "resolved"
             if let by = transition.by, !by.isEmpty { what += " by \(by)" }
             if let reason = transition.reason, reason != ResolutionReason.manual.rawValue { what += " (\(reason))" }
         }
-        let line = "[\(severity)] \(raised.message) — \(what)"
-            .split(whereSeparator: \.isNewline).joined(separator: " ")
-        return "\(emoji) \(slackEscaped(line))"
+        return what
     }
 
     /// Slack's escaping of `&`, `<` and `>` in message text.
