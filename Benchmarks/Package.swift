@@ -44,6 +44,19 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
         ),
+        .executableTarget(
+            name: "BudgetBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Projections", package: parentPackage),
+                .product(name: "APIContract", package: parentPackage),
+                .product(name: "Utilities", package: parentPackage),
+            ],
+            path: "Benchmarks/BudgetBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark")
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,9 @@ alert. The test opens the page, waits for data, compares the summary cards with
 GET /api/v1/metrics/summary, checks the chart, the granularity switch, live updates (a metric
 posted meanwhile shows up without a reload, polls answer 304), opens an agent page from an
 agent name, clicks Acknowledge on an active alert and checks the status on screen and in the
-API, checks the phone layout (no horizontal overflow at 390 px), and saves screenshots.
+API, sets a role budget and a fleet budget and checks their gauges (utilization, one threshold
+mark per threshold up to 100 % on the arc, the forecast) on the role page and the overview,
+checks the phone layout (no horizontal overflow at 390 px), and saves screenshots.
 
 Python 3 standard library only: the Chrome DevTools Protocol is spoken over a minimal
 WebSocket client (RFC 6455 handshake and framing) built on `socket`.
@@ -354,6 +356,28 @@ def main():
             results.check(False, f"path traversal {bad} is refused", str(e))
     results.check("chart.umd.min.js" in html, "the page loads the vendored Chart.js")
 
+    # Budgets of a role (the first agent's) and of the fleet, set before any page is opened. Each
+    # is sized from what is already spent so its gauge has something to show (the role's past its
+    # 50 % threshold, so the probe metric below raises a role budget alert).
+    agents = api("/agents")["data"]
+    budget_role = agents[0]["role"]
+    role_budget_path = f"/roles/{urllib.parse.quote(budget_role, safe='')}/budget"
+
+    def put_budget(path, thresholds, period, hard, share):
+        body = {"total_budget_usd": 1000, "period": period, "thresholds": thresholds, "hard": hard}
+        first = api(path, "PUT", body)
+        used = (first.get("data") or {}).get("used_usd") or 0
+        body["total_budget_usd"] = round(max(used / share, 1.0), 2)
+        return api(path, "PUT", body)
+
+    role_budget = put_budget(role_budget_path, [50, 80, 100], "monthly", True, 0.6)
+    results.check(role_budget.get("success") is True and role_budget["data"].get("thresholds") == [50, 80, 100]
+                  and role_budget["data"].get("hard") is True,
+                  f"PUT {role_budget_path} sets a role budget", json.dumps(role_budget)[:300])
+    fleet_budget = put_budget("/fleet/budget", [50, 90, 120], "weekly", False, 0.4)
+    results.check(fleet_budget.get("success") is True and fleet_budget["data"].get("scope") == "fleet",
+                  "PUT /fleet/budget sets a fleet budget", json.dumps(fleet_budget)[:300])
+
     summary_api = api("/metrics/summary")["data"]
     active = api("/metrics/alerts?status=active&limit=1000")
     if not active["data"]:
@@ -367,6 +391,75 @@ def main():
         for domain in ["Page", "Runtime", "Network"]:
             cdp.call(domain + ".enable")
         cdp.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+
+        def check_budget_panel(panel_id, path, label):
+            """A budget panel against GET path: the gauge's utilization, one threshold mark per
+            threshold up to 100 % where the arc is (angle and radius), the forecast, the hard badge."""
+            sel = f"#{panel_id}"
+            try:
+                cdp.wait_for(f"!!document.querySelector('{sel} [data-testid=budget-utilization] b')", 15, f"the {label} gauge")
+            except TimeoutError as e:
+                results.check(False, f"the {label} gauge is shown", str(e))
+                return
+            read = """(() => {
+              const p = document.querySelector(%s);
+              const text = (q) => { const e = p.querySelector(q); return e ? e.textContent : null; };
+              const canvas = p.querySelector('canvas');
+              const ch = canvas && window.Chart && Chart.getChart(canvas);
+              const arc = ch && ch.getDatasetMeta(0).data[0];
+              const c = canvas ? canvas.getBoundingClientRect() : { left: 0, top: 0 };
+              const cx = c.left + (arc ? arc.x : 0), cy = c.top + (arc ? arc.y : 0);
+              return {
+                util: text('[data-testid=budget-utilization] b'),
+                projected: text('[data-testid=budget-forecast] [data-testid=forecast-utilization]'),
+                forecast: text('[data-testid=budget-forecast]'),
+                exhausted: !!p.querySelector('[data-testid=budget-forecast] [data-testid=forecast-exhausted]'),
+                hard: !!p.querySelector('[data-testid=budget-hard]'),
+                thresholds: text('[data-testid=budget-thresholds]'),
+                chart: !!arc, inner: arc ? arc.innerRadius : 0, outer: arc ? arc.outerRadius : 0,
+                error: !p.querySelector('.panel-error').hidden,
+                marks: [...p.querySelectorAll('[data-testid=threshold-mark]')].map((m) => {
+                  const r = m.getBoundingClientRect();
+                  const x = r.left + r.width / 2 - cx, y = r.top + r.height / 2 - cy;
+                  return { t: Number(m.dataset.threshold), label: m.getAttribute('aria-label'),
+                           angle: Math.atan2(y, x) * 180 / Math.PI, dist: Math.hypot(x, y) };
+                }),
+              };
+            })()""" % json.dumps(sel)
+            # The forecast moves with the clock (and the page polls every 5 s): compare with the
+            # API read just before or just after the page.
+            for _ in range(8):
+                before = api(path)["data"]
+                shown = cdp.evaluate(read)
+                after = api(path)["data"]
+                fc = [(b["forecast"] or {}).get("projected_utilization_percent") for b in (before, after)]
+                util_ok = matches(shown["util"], before["utilization_percent"]) or matches(shown["util"], after["utilization_percent"])
+                fc_ok = after["forecast"] is not None and (matches(shown["projected"], fc[0]) or matches(shown["projected"], fc[1]))
+                if util_ok and fc_ok:
+                    break
+                time.sleep(1.5)
+            b = after
+            results.check(util_ok, f"the {label} gauge shows the API's utilization", f"{shown['util']!r} vs {b['utilization_percent']}")
+            results.check(shown["chart"] and not shown["error"], f"the {label} gauge is a Chart.js chart")
+            on_arc = [t for t in b["thresholds"] if t <= 100]
+            results.check([m["t"] for m in shown["marks"]] == on_arc and [m["label"] for m in shown["marks"]] == [f"threshold {t:g}%" for t in on_arc],
+                          f"the {label} gauge has one threshold mark per threshold up to 100% ({', '.join(f'{t:g}' for t in on_arc)})",
+                          json.dumps(shown["marks"]))
+            misplaced = [m for m in shown["marks"]
+                         if abs(((m["angle"] - (180 + 1.8 * m["t"])) % 360 + 540) % 360 - 180) > 3
+                         or not shown["inner"] - 2 <= m["dist"] <= shown["outer"] + 2]
+            results.check(shown["chart"] and not misplaced, f"the {label} threshold marks sit on the arc at their percentages",
+                          json.dumps(misplaced)[:400])
+            above = [t for t in b["thresholds"] if t > 100]
+            results.check(all(f"{t:g}%" in (shown["thresholds"] or "") for t in b["thresholds"]),
+                          f"the {label} lists every threshold" + (f" (also {', '.join(f'{t:g}%' for t in above)}, off the gauge)" if above else ""),
+                          repr(shown["thresholds"]))
+            results.check(fc_ok, f"the {label} forecast shows the API's projected utilization",
+                          f"{shown['projected']!r} vs {fc}")
+            results.check(shown["exhausted"] == (b["forecast"] is not None and b["forecast"]["exhausted_at"] is not None),
+                          f"the {label} forecast says when it runs out exactly when the API has a date",
+                          f"{shown['forecast']!r}, exhausted_at {(b['forecast'] or {}).get('exhausted_at')}")
+            results.check(shown["hard"] == b["hard"], f"the {label} shows its hard limit as the API says ({b['hard']})")
 
         # ---- overview: summary cards equal the API
         cdp.navigate(base + "/#/")
@@ -430,12 +523,14 @@ def main():
 
         results.check(cdp.evaluate("document.querySelectorAll('#insights .insight').length") == 5, "the five performance insights are shown")
 
+        # ---- the fleet budget on the overview (thresholds 50, 90 and 120: two marks on the arc)
+        check_budget_panel("fleet-budget", "/fleet/budget", "fleet budget")
+
         # ---- screenshot of the overview at desktop width
         cdp.evaluate("window.scrollTo(0, 0)")
         cdp.screenshot(os.path.join(args.artifacts, "dashboard-desktop.png"), 1280)
 
         # ---- live: a metric recorded now shows up without a reload; polls revalidate with 304
-        agents = api("/agents")["data"]
         probe_agent = agents[0]["id"]
         now_iso = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         posted = api("/metrics", "POST", {"agent_id": probe_agent, "operation_type": "dashboard_probe", "timestamp": now_iso,
@@ -514,8 +609,38 @@ def main():
             by_role = api(f"/metrics/aggregate/by-role/{urllib.parse.quote(role)}?{window}")["data"]
             shown_role_tasks = cdp.wait_for("(document.querySelector('[data-testid=card-total_tasks] .card-value') || {}).textContent", 15, "the role page")
             results.check(matches(shown_role_tasks, by_role["summary"]["total_tasks"]), f"the role page of {role} shows its task count", f"{shown_role_tasks!r}")
+            if role != budget_role:
+                try:
+                    cdp.wait_for("!!document.querySelector('#role-budget [data-testid=no-budget]')", 15, "the role's empty budget panel")
+                    no_error = cdp.evaluate("document.querySelector('#role-budget .panel-error').hidden")
+                    results.check(no_error, f"role {role} without a budget shows 'no budget', not an error")
+                    live_ok = cdp.wait_for("!document.getElementById('live').classList.contains('live-error') && document.querySelector('#live .live-text').textContent.startsWith('Live')", 10, "the live status")
+                    results.check(live_ok, f"the live status stays 'Live' on role {role} without a budget")
+                except TimeoutError as e:
+                    results.check(False, f"role {role} without a budget shows 'no budget', not an error", str(e))
         else:
             results.check(False, "an active alert to acknowledge exists in the dataset")
+
+        # ---- the role budget, on the page of the role it was set for
+        cdp.evaluate(f"location.hash = {json.dumps('#/role/' + urllib.parse.quote(budget_role, safe=''))}")
+        cdp.wait_for(f"(document.getElementById('page-title') || {{}}).textContent === {json.dumps(budget_role)}", 15, "the budget role's page")
+        check_budget_panel("role-budget", role_budget_path, f"role {budget_role} budget")
+        cdp.evaluate("window.scrollTo(0, 0)")
+        cdp.screenshot(os.path.join(args.artifacts, "dashboard-role.png"), 1280)
+
+        # ---- a role budget alert (raised by the probe metric) is listed with its role
+        scoped = [a for a in api("/metrics/alerts?status=active&limit=1000")["data"] if a.get("budget_scope") == "role"]
+        if scoped:
+            a = scoped[0]
+            cdp.evaluate("location.hash = '#/alerts'")
+            tag = f"#alerts li.alert[data-alert-id='{a['id']}'] [data-testid=budget-scope]"
+            try:
+                shown_tag = cdp.wait_for(f"(document.querySelector(\"{tag}\") || {{}}).textContent", 15, "the role budget alert")
+                results.check(shown_tag == f"role {a['budget_role']}", f"role budget alert #{a['id']} ({a['type']}) is tagged 'role {a['budget_role']}'", repr(shown_tag))
+            except TimeoutError as e:
+                results.check(False, f"role budget alert #{a['id']} is tagged with its role", str(e))
+        else:
+            print(f"(no active role budget alert to look at: role {budget_role} has spent nothing this month)")
 
         # ---- phone width: no horizontal overflow, cards stacked, screenshot
         cdp.call("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})

@@ -95,6 +95,11 @@ struct SpendSeriesTests {
         #expect(counters.inputTokens == 20)
         #expect(counters.outputTokens == 10)
         #expect(restored.ingestion.spend[1] == p.ingestion.spend[1])
+        // The role and fleet spend are rebuilt from the agents' after a restore.
+        #expect(restored.ingestion.roleSpend == p.ingestion.roleSpend)
+        #expect(restored.ingestion.fleetSpend == p.ingestion.fleetSpend)
+        #expect(restored.ingestion.fleetSpend.total == 5)
+        #expect(restored.ingestion.roleSpend("r")?.total == 5)
     }
 }
 

@@ -150,6 +150,9 @@ struct SplitFoldTests {
         for parts in 1...5 {
             let split = Self.splitFold(stored[...], from: FleetProjection(), parts: parts)
             #expect(split.snapshotBytes() == expectedBytes, "\(parts) parts from empty")
+            // The role and fleet spend (derived, not in the snapshot) are the whole fold's too.
+            #expect(split.ingestion.roleSpend == whole.ingestion.roleSpend, "\(parts) parts")
+            #expect(split.ingestion.fleetSpend == whole.ingestion.fleetSpend, "\(parts) parts")
             #expect(try R.answers(split) == expectedAnswers, "\(parts) parts from empty")
             #expect(split.metrics.operationNames == whole.metrics.operationNames)
             #expect(split.skippedEvents == whole.skippedEvents)
@@ -182,6 +185,8 @@ struct SplitFoldTests {
                 round += 1
             }
             #expect(projection.snapshotBytes() == whole.snapshotBytes(), "chunks of \(chunk), \(parts) parts")
+            #expect(projection.ingestion.fleetSpend == whole.ingestion.fleetSpend, "chunks of \(chunk), \(parts) parts")
+            #expect(projection.ingestion.roleSpend == whole.ingestion.roleSpend, "chunks of \(chunk), \(parts) parts")
         }
     }
 

@@ -198,12 +198,15 @@ function toast(message, kind = "error") {
  * A section of a page that shows one or more API answers. `paths()` names them (it may depend
  * on the panel's own controls); `render(bodies, body)` draws them into the panel's body. Shows a
  * loading state before the first answer and an error state (keeping the last good content)
- * when a poll fails.
+ * when a poll fails. With `notFound(body)`, a 404 is a normal state (e.g. no budget is set) that
+ * it draws instead, and the poll counts as a success.
  */
 class Panel {
-  constructor({ title, id, className, paths, render, controls, wide }) {
+  constructor({ title, id, className, paths, render, controls, wide, notFound }) {
     this.paths = paths;
     this.renderBody = render;
+    this.renderNotFound = notFound;
+    this.missing = false;
     this.lastKey = null;
     this.hasContent = false;
     this.charts = [];
@@ -222,8 +225,9 @@ class Panel {
     const key = paths.join("|");
     try {
       const results = await Promise.all(paths.map((p) => api.get(p)));
-      if (force || key !== this.lastKey || !this.hasContent || results.some((r) => r.changed)) {
+      if (force || this.missing || key !== this.lastKey || !this.hasContent || results.some((r) => r.changed)) {
         this.lastKey = key;
+        this.missing = false;
         this.renderBody(results.map((r) => r.body), this.body, this);
         this.hasContent = true;
         this.body.setAttribute("aria-busy", "false");
@@ -231,6 +235,15 @@ class Panel {
       this.errorEl.hidden = true;
       return true;
     } catch (e) {
+      if (e.status === 404 && this.renderNotFound) {
+        if (force || !this.missing || key !== this.lastKey) this.renderNotFound(this.body, this);
+        this.lastKey = key;
+        this.missing = true;
+        this.hasContent = true;
+        this.errorEl.hidden = true;
+        this.body.setAttribute("aria-busy", "false");
+        return true;
+      }
       this.showError(e);
       return false;
     }
@@ -589,7 +602,7 @@ function alertsPanel({ title = "Alerts", fixed = {}, limit = 25, showFilters = t
     controls.push(
       select("status", "Status", [["open", "Open"], ["active", "Active"], ["acknowledged", "Acknowledged"], ["resolved", "Resolved"], ["", "All"]]),
       select("severity", "Severity", [["", "All"], ["critical", "Critical"], ["warning", "Warning"], ["info", "Info"]]),
-      select("type", "Type", [["", "All"], ["budget_overrun", "Budget"], ["performance_degradation", "Degradation"], ["outlier", "Outlier"]]),
+      select("type", "Type", [["", "All"], ["budget_overrun", "Budget"], ["budget_forecast", "Forecast"], ["performance_degradation", "Degradation"], ["outlier", "Outlier"]]),
     );
     if (!("agent_id" in fixed)) {
       agentSelect = select("agent_id", "Agent", [["", "All"]]);
@@ -644,6 +657,15 @@ function alertsPanel({ title = "Alerts", fixed = {}, limit = 25, showFilters = t
   return panel;
 }
 
+/** Whose budget a role or fleet budget alert is about (its agent is the one that crossed it). */
+function budgetScopeTag(alert) {
+  if (alert.budget_scope === "role" && alert.budget_role) {
+    return h("a", { class: "chip scope-tag", href: `#/role/${encodeURIComponent(alert.budget_role)}`, dataset: { testid: "budget-scope" } }, `role ${alert.budget_role}`);
+  }
+  if (alert.budget_scope === "fleet") return h("a", { class: "chip scope-tag", href: "#/", dataset: { testid: "budget-scope" } }, "fleet");
+  return null;
+}
+
 function alertRow(alert, onChange) {
   const busy = (row, on) => row.querySelectorAll("button").forEach((b) => (b.disabled = on));
   const act = (action) => async (ev) => {
@@ -672,7 +694,11 @@ function alertRow(alert, onChange) {
   const detail = [];
   if (alert.type === "budget_overrun") {
     detail.push(`${fmt.usd2(alert.current_value)} of ${fmt.usd2(alert.expected_value)}`);
+    if (isNum(alert.threshold_percent)) detail.push(`threshold ${thresholdText(alert.threshold_percent)}`);
     if (alert.period_start) detail.push(`period from ${alert.period_start.slice(0, 10)}`);
+  } else if (alert.type === "budget_forecast") {
+    detail.push(`projected ${fmt.usd2(alert.current_value)} of ${fmt.usd2(alert.expected_value)}`);
+    if (alert.period_end) detail.push(`period to ${alert.period_end.slice(0, 10)}`);
   } else if (isNum(alert.deviation_percent)) {
     detail.push(`${alert.deviation_percent > 0 ? "+" : ""}${nf1.format(alert.deviation_percent)}% vs expected`);
   }
@@ -687,6 +713,7 @@ function alertRow(alert, onChange) {
       h(
         "div",
         { class: "alert-meta" },
+        budgetScopeTag(alert),
         agentLink(alert.agent_name, alert.agent_id),
         h("span", {}, fmt.label(alert.type)),
         h("span", {}, timeEl(alert.detected_at)),
@@ -911,42 +938,162 @@ function agentHeaderPanel(id) {
   });
 }
 
-function budgetPanel(id) {
+// ---------------------------------------------------------------- budgets (agent, role, fleet)
+
+const BUDGET_TONE = { ok: "#16a34a", warning: "#d97706", critical: "#dc2626" };
+const nfT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const thresholdText = (t) => nfT.format(t) + "%";
+const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
+
+/** Where a utilization percentage sits on the half-doughnut, in CSS degrees (0 = pointing
+ *  right, clockwise): 0 % at the left end, 50 % at the top, 100 % at the right end. */
+const gaugeAngle = (percent) => 180 + 1.8 * clamp(percent, 0, 100);
+
+/**
+ * Puts the threshold marks (DOM elements over the canvas, so they can be titled and tested)
+ * where Chart.js drew the arc: the arc's centre and radii become CSS variables of the mark layer,
+ * each mark rotates by its own angle. Runs after every draw, so resizes follow.
+ */
+const thresholdMarksPlugin = {
+  id: "thresholdMarks",
+  afterDraw(chart) {
+    const layer = chart.canvas.parentNode && chart.canvas.parentNode.querySelector(".threshold-marks");
+    const arc = chart.getDatasetMeta(0).data[0];
+    if (!layer || !arc) return;
+    const { x, y, innerRadius, outerRadius } = arc.getProps(["x", "y", "innerRadius", "outerRadius"], true);
+    if (![x, y, innerRadius, outerRadius].every(isNum)) return;
+    layer.style.setProperty("--cx", x + "px");
+    layer.style.setProperty("--cy", y + "px");
+    layer.style.setProperty("--ri", innerRadius + "px");
+    layer.style.setProperty("--ro", outerRadius + "px");
+    layer.classList.add("placed");
+  },
+};
+
+/** What a threshold does: the budget's warning or critical level, or an alert of its own. */
+function thresholdKind(b, t) {
+  if (t === b.critical_threshold_percent) return "critical";
+  if (t === b.warning_threshold_percent) return "warning";
+  return "info";
+}
+
+/** The forecast line of a budget: projected spend and utilization, when it runs out. */
+function budgetForecast(b) {
+  const f = b.forecast;
+  if (!f) return h("dd", { dataset: { testid: "budget-forecast" } }, h("span", { class: "muted" }, b.period === "total" ? "no forecast (total budget)" : "no forecast"));
+  const pu = f.projected_utilization_percent;
+  const over = isNum(pu) && pu >= 100;
+  let runsOut = null;
+  if (f.exhausted_at) {
+    const past = new Date(f.exhausted_at).getTime() <= Date.now();
+    runsOut = h("div", { class: "forecast-out", dataset: { testid: "forecast-exhausted" } }, past ? "ran out " : "runs out ", h("time", { datetime: f.exhausted_at }, fmtTime(f.exhausted_at)));
+  }
+  return h(
+    "dd",
+    { class: "forecast" + (over ? " forecast-over" : ""), dataset: { testid: "budget-forecast" } },
+    h("div", {}, h("b", { dataset: { testid: "forecast-spend" } }, fmt.usd2(f.projected_spend_usd)), " by the period's end · ", h("b", { dataset: { testid: "forecast-utilization" } }, fmt.pct(pu))),
+    runsOut,
+    h("div", { class: "muted small" }, `at ${fmt.usd4(f.spend_rate_usd_per_hour)}/h`, b.forecast_alert ? " · alerts when projected ≥ 100%" : ""),
+  );
+}
+
+/**
+ * A budget's status as a half-doughnut gauge (agent, role or fleet budget): used in the budget's
+ * status colour, the forecast to the period's end in a lighter shade, a mark at each threshold
+ * up to 100 % (higher ones are listed only), and the numbers beside it. A 404 (no budget) shows
+ * `none`, a normal state.
+ */
+function budgetPanel({ id, title, path, none, hint }) {
   let chart = null;
+  const dropChart = (panel) => {
+    if (!chart) return;
+    chart.destroy();
+    panel.charts = panel.charts.filter((c) => c !== chart);
+    chart = null;
+  };
   const panel = new Panel({
-    title: "Budget",
-    id: "budget",
+    title,
+    id,
     className: "panel-budget",
-    paths: () => [`/agents/${id}/budget`],
+    paths: () => [path],
     render: ([body], el) => {
       const b = body.data;
       const util = b.utilization_percent;
-      const tone = b.status === "critical" ? "#dc2626" : b.status === "warning" ? "#d97706" : "#16a34a";
-      const shown = isNum(util) ? Math.min(util, 100) : b.used_usd > 0 ? 100 : 0;
-      const canvas = h("canvas", { "aria-label": `Budget utilization ${fmt.pct(util)}`, role: "img" });
+      const tone = BUDGET_TONE[b.status] || BUDGET_TONE.ok;
+      const shown = isNum(util) ? clamp(util, 0, 100) : b.used_usd > 0 ? 100 : 0;
+      const f = b.forecast;
+      const projected = f && isNum(f.projected_utilization_percent) ? clamp(f.projected_utilization_percent, shown, 100) : shown;
+      const thresholds = (b.thresholds || []).filter(isNum);
+      const onArc = thresholds.filter((t) => t >= 0 && t <= 100);
+      // A label for each mark, unless it would touch the one before.
+      let lastLabel = -Infinity;
+      const marks = onArc.map((t) => {
+        const kind = thresholdKind(b, t);
+        const crossed = isNum(util) && util >= t;
+        const label = t - lastLabel >= 12 ? ((lastLabel = t), h("span", { class: "threshold-label", style: `--a:${gaugeAngle(t)}deg`, "aria-hidden": "true" }, nfT.format(t))) : null;
+        return [
+          h("span", {
+            class: `threshold-mark mark-${kind}${crossed ? " crossed" : ""}`,
+            style: `--a:${gaugeAngle(t)}deg`,
+            role: "img",
+            title: `threshold ${thresholdText(t)}${kind === "info" ? "" : ` (${kind})`}${crossed ? ", crossed" : ""}`,
+            "aria-label": `threshold ${thresholdText(t)}`,
+            dataset: { testid: "threshold-mark", threshold: String(t) },
+          }),
+          label,
+        ];
+      });
+      const canvas = h("canvas", {
+        "aria-label": `Budget utilization ${fmt.pct(util)}` + (onArc.length ? `, thresholds ${onArc.map(thresholdText).join(", ")}` : ""),
+        role: "img",
+      });
       const period = b.period === "total" ? "all time" : `${b.period} · ${b.period_start.slice(0, 10)} → ${b.period_end.slice(0, 10)}`;
-      if (chart) {
-        chart.destroy();
-        panel.charts = panel.charts.filter((c) => c !== chart);
-        chart = null;
-      }
+      const thresholdList = thresholds.length
+        ? thresholds.map((t, i) => {
+            const kind = thresholdKind(b, t);
+            return [
+              i ? h("span", { class: "muted" }, " · ") : null,
+              h(
+                "span",
+                { class: `thr thr-${kind}`, title: t > 100 ? "above 100%: not on the gauge" : null },
+                thresholdText(t),
+                kind === "info" ? null : h("span", { class: "thr-kind" }, " " + kind),
+                t > 100 ? h("span", { class: "muted" }, " (off the gauge)") : null,
+              ),
+            ];
+          })
+        : `warning ${thresholdText(b.warning_threshold_percent)} · critical ${thresholdText(b.critical_threshold_percent)}`;
+      dropChart(panel);
       replaceChildren(
         el,
         h(
           "div",
           { class: "gauge" },
-          h("div", { class: "gauge-box" }, canvas, h("div", { class: "gauge-value", dataset: { testid: "budget-utilization" } }, h("b", { style: `color:${tone}` }, fmt.pct1(util)), h("span", {}, "used"))),
+          h(
+            "div",
+            { class: "gauge-box" },
+            canvas,
+            h("div", { class: "threshold-marks" }, marks),
+            h("div", { class: "gauge-value", dataset: { testid: "budget-utilization" } }, h("b", { style: `color:${tone}` }, fmt.pct1(util)), h("span", {}, "used")),
+          ),
           h(
             "dl",
             { class: "kv" },
             h("dt", {}, "Status"),
-            h("dd", {}, h("span", { class: `badge badge-budget-${b.status}` }, b.status)),
+            h(
+              "dd",
+              { class: "badges" },
+              h("span", { class: `badge badge-budget-${b.status}` }, b.status),
+              b.hard ? h("span", { class: "badge badge-hard", title: "A hard budget: once used up, its agents' allowance says no", dataset: { testid: "budget-hard" } }, "hard limit") : null,
+            ),
             h("dt", {}, "Used"),
             h("dd", {}, `${fmt.usd(b.used_usd)} of ${fmt.usd2(b.total_budget_usd)}`),
             h("dt", {}, "Remaining"),
             h("dd", { class: b.remaining_usd < 0 ? "neg" : "" }, fmt.usd(b.remaining_usd)),
             h("dt", {}, "Thresholds"),
-            h("dd", {}, `warning ${b.warning_threshold_percent}% · critical ${b.critical_threshold_percent}%`),
+            h("dd", { dataset: { testid: "budget-thresholds" } }, thresholdList),
+            h("dt", {}, "Forecast"),
+            budgetForecast(b),
             h("dt", {}, "Period"),
             h("dd", {}, period),
           ),
@@ -955,7 +1102,15 @@ function budgetPanel(id) {
       if (!window.Chart) return;
       chart = new Chart(canvas, {
         type: "doughnut",
-        data: { datasets: [{ data: [shown, 100 - shown], backgroundColor: [tone, "#e2e8f0"], borderWidth: 0 }] },
+        data: {
+          datasets: [
+            {
+              data: [shown, projected - shown, 100 - projected],
+              backgroundColor: [tone, tone + "40", "#e2e8f0"],
+              borderWidth: 0,
+            },
+          ],
+        },
         options: {
           rotation: -90,
           circumference: 180,
@@ -963,26 +1118,49 @@ function budgetPanel(id) {
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
+          layout: { padding: { top: 6, left: 6, right: 6, bottom: 8 } },
           plugins: { legend: { display: false }, tooltip: { enabled: false } },
         },
+        plugins: [thresholdMarksPlugin],
       });
       panel.charts.push(chart);
     },
+    // No budget is a normal state, not an error.
+    notFound: (el) => {
+      dropChart(panel);
+      replaceChildren(el, h("p", { class: "empty", dataset: { testid: "no-budget" } }, none), hint ? h("p", { class: "muted small" }, hint) : null);
+    },
   });
-  // An agent without a budget is a normal state, not an error.
-  const showError = panel.showError.bind(panel);
-  panel.showError = (e) => {
-    if (e.status === 404) {
-      panel.errorEl.hidden = true;
-      panel.hasContent = true;
-      panel.body.setAttribute("aria-busy", "false");
-      replaceChildren(panel.body, h("p", { class: "empty" }, "No budget is set for this agent."));
-      return;
-    }
-    showError(e);
+  const destroy = panel.destroy.bind(panel);
+  panel.destroy = () => {
+    destroy();
+    chart = null;
   };
   return panel;
 }
+
+const agentBudgetPanel = (agentID) =>
+  budgetPanel({ id: "budget", title: "Budget", path: `/agents/${agentID}/budget`, none: "No budget is set for this agent." });
+
+const roleBudgetPanel = (role) =>
+  budgetPanel({
+    id: "role-budget",
+    title: "Role budget",
+    path: `/roles/${encodeURIComponent(role)}/budget`,
+    none: `Role ${role} has no budget.`,
+    hint: `PUT /api/v1/roles/${role}/budget sets one; it covers the spend of every agent of the role.`,
+  });
+
+const fleetBudgetPanel = () =>
+  budgetPanel({
+    id: "fleet-budget",
+    title: "Fleet budget",
+    path: "/fleet/budget",
+    none: "The fleet has no budget.",
+    hint: "PUT /api/v1/fleet/budget sets one; it covers the spend of every agent.",
+  });
+
+// ---------------------------------------------------------------- agent page: trends, percentiles
 
 function trendsPanel(id) {
   let lookback = "30";
@@ -1148,7 +1326,12 @@ function pageHeader(title, subtitle, crumbs) {
 }
 
 function grid(...panels) {
-  return h("div", { class: "grid" }, panels.map((p) => p.el));
+  return h("div", { class: "grid" }, panels.map((p) => (p instanceof Node ? p : p.el)));
+}
+
+/** Panels one above the other in one cell of the grid. */
+function stack(...panels) {
+  return h("div", { class: "stack" }, panels.map((p) => p.el));
 }
 
 const routes = [
@@ -1159,13 +1342,18 @@ const routes = [
       const summary = summaryPanel();
       const chart = timeSeriesPanel("Fleet performance", {});
       const alerts = alertsPanel({ limit: 8, more: "#/alerts" });
+      const budget = fleetBudgetPanel();
       const recs = recommendationsPanel();
       const insights = insightsPanel();
       const agents = fleetPanel();
       return {
         title: "Overview",
-        panels: [summary, chart, alerts, recs, insights, agents],
-        view: [pageHeader("Fleet overview", "Last 24 hours at a glance, trends over the selected range"), summary.el, grid(chart, alerts, recs, insights, agents)],
+        panels: [summary, chart, alerts, budget, recs, insights, agents],
+        view: [
+          pageHeader("Fleet overview", "Last 24 hours at a glance, trends over the selected range"),
+          summary.el,
+          grid(chart, alerts, stack(budget, recs), insights, agents),
+        ],
       };
     },
   },
@@ -1191,7 +1379,7 @@ const routes = [
     nav: "fleet",
     build: ([, id]) => {
       const cards = agentHeaderPanel(id);
-      const budget = budgetPanel(id);
+      const budget = agentBudgetPanel(id);
       const trends = trendsPanel(id);
       const chart = timeSeriesPanel("Performance", { agent_id: id });
       const percentiles = percentilesPanel(id);
@@ -1214,12 +1402,12 @@ const routes = [
     build: ([, raw]) => {
       const role = decodeURIComponent(raw);
       const summary = roleSummaryPanel(role);
-      summary.el.classList.add("panel-wide");
+      const budget = roleBudgetPanel(role);
       const chart = timeSeriesPanel("Role performance", { role });
       return {
         title: role,
-        panels: [summary, chart],
-        view: [pageHeader(role, "Role", [h("a", { href: "#/" }, "Overview"), h("span", {}, "role")]), grid(summary, chart)],
+        panels: [summary, budget, chart],
+        view: [pageHeader(role, "Role", [h("a", { href: "#/" }, "Overview"), h("span", {}, "role")]), grid(summary, budget, chart)],
       };
     },
   },

@@ -107,6 +107,7 @@ extension FleetProjection {
                     spendByAgent.set(agentID, spend)
                 }
                 p.ingestion.spend = spendByAgent
+                p.ingestion.recomputeScopeSpend()
                 p.ingestion.lastMetricID = lastMetricID
                 var store = MetricStore()
                 store.retainedFrom = try r.varint()

@@ -109,6 +109,7 @@ extension FleetProjection {
             sequence = max(sequence, part.sequence)
         }
         metrics.operationTable = joined
+        ingestion.recomputeScopeSpend()
     }
 }
 

@@ -67,6 +67,15 @@ public struct IngestionState: Sendable {
     public private(set) var agentIDsByRole: [String: [Int64]] = [:]
     /// Threshold and forecast alerts that fired (every scope's budgets on the thresholds path).
     public private(set) var scopedFired: Set<ScopedFiredKey> = []
+    /// Exact spend per role (by the index of the role in `roleNames`) and of the whole fleet,
+    /// folded with every metric beside the agent's own (where the agent was when it spent), so a
+    /// role or fleet budget is read in O(log days), whatever the fleet's size. Derived: rebuilt
+    /// from the agents' spend after a snapshot restore or a split fold (`recomputeScopeSpend`).
+    public private(set) var roleNames: [String] = []
+    private var roleIndexByName: [String: Int32] = [:]
+    private var agentRoleIndex = AgentTable<Int32>()
+    public internal(set) var roleSpend: [AgentSpend] = []
+    public internal(set) var fleetSpend = AgentSpend()
     /// Exact spend per agent (per day and in total), from which every period's usage is summed.
     public internal(set) var spend = AgentTable<AgentSpend>()
     /// Budget alerts that fired: (period, critical?).
@@ -126,6 +135,7 @@ public struct IngestionState: Sendable {
             }
             agents[e.agentID] = Agent(id: e.agentID, name: e.name, role: e.role)
             largestAgentID = max(largestAgentID, e.agentID)
+            agentRoleIndex.set(e.agentID, roleIndex(e.role))
             agentIDsByName[e.name] = e.agentID
         case .budgetSet(let e):
             switch e.scope {
@@ -197,7 +207,51 @@ public struct IngestionState: Sendable {
             $0.add(timestamp: timestamp, costNanos)
             $0.counters.add(success: success, tokens: tokens, input: inputTokens, output: outputTokens)
         }
+        if let role = agentRoleIndex[agentID] { roleSpend[Int(role)].add(timestamp: timestamp, costNanos) }
+        fleetSpend.add(timestamp: timestamp, costNanos)
         lastMetricID = Int64(sequence)
+    }
+
+    /// The index of a role in `roleNames` (added when new).
+    private mutating func roleIndex(_ role: String) -> Int32 {
+        if let index = roleIndexByName[role] { return index }
+        let index = Int32(roleNames.count)
+        roleNames.append(role)
+        roleIndexByName[role] = index
+        roleSpend.append(AgentSpend())
+        return index
+    }
+
+    /// The spend of a role (nil for a role no agent has).
+    public func roleSpend(_ role: String) -> AgentSpend? {
+        roleIndexByName[role].map { roleSpend[Int($0)] }
+    }
+
+    /// Rebuilds the role and fleet spend from the agents' (after a snapshot restore, or the join
+    /// of a split fold, whose parts each folded only their agents' metrics).
+    public mutating func recomputeScopeSpend() {
+        var byRole = Array(repeating: [Int64: Int64](), count: roleNames.count)
+        var fleet: [Int64: Int64] = [:]
+        var roleTotals = Array(repeating: Int64(0), count: roleNames.count)
+        var fleetTotal: Int64 = 0
+        for (id, agentSpend) in zip(spend.keys, spend.values) {
+            let role = agentRoleIndex[id].map(Int.init)
+            for (day, nanos) in zip(agentSpend.days, agentSpend.nanos) {
+                fleet[day] = AgentSpend.saturatingSum(fleet[day, default: 0], nanos)
+                if let role { byRole[role][day] = AgentSpend.saturatingSum(byRole[role][day, default: 0], nanos) }
+            }
+            fleetTotal = AgentSpend.saturatingSum(fleetTotal, agentSpend.total)
+            if let role { roleTotals[role] = AgentSpend.saturatingSum(roleTotals[role], agentSpend.total) }
+        }
+        func folded(_ days: [Int64: Int64], total: Int64) -> AgentSpend {
+            var s = AgentSpend()
+            s.days = days.keys.sorted()
+            s.nanos = s.days.map { days[$0]! }
+            s.total = total
+            return s
+        }
+        roleSpend = roleNames.indices.map { folded(byRole[$0], total: roleTotals[$0]) }
+        fleetSpend = folded(fleet, total: fleetTotal)
     }
 
     /// Utilization reached for a level (unrounded). A zero budget is reached by any cost.

@@ -103,15 +103,15 @@ extension IngestionState {
         }
     }
 
-    /// Nano-dollars a scope spent in a period: the sum of its agents' exact spend (128-bit, as a
-    /// role or the fleet may pass what one agent may spend).
+    /// Nano-dollars a scope spent in a period (exact; a role's and the fleet's saturate at
+    /// `Int64.max` nano-dollars, about $9.2 billion in one period).
     public func used(_ key: ScopedPeriodKey) -> Int128 {
-        var total: Int128 = 0
-        for id in agentIDs(in: key.scope) {
-            guard let s = spend[id] else { continue }
-            total += Int128(s.used(PeriodKey(agentID: id, kind: key.kind, start: key.start)))
+        let period = PeriodKey(agentID: 0, kind: key.kind, start: key.start)
+        switch key.scope {
+        case .agent(let id): return Int128(spend[id]?.used(period) ?? 0)
+        case .role(let role): return Int128(roleSpend(role)?.used(period) ?? 0)
+        case .fleet: return Int128(fleetSpend.used(period))
         }
-        return total
     }
 
     /// Whether a utilization threshold is reached (a zero budget by any spend).
