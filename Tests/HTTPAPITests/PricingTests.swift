@@ -273,7 +273,7 @@ struct PricingTests {
                 _ = try await client.post("/api/v1/agents", ["name": "a", "role": "r"])
                 _ = try await client.put("/api/v1/admin/prices", Self.table)
                 _ = try await client.put(
-                    "/api/v1/agents/1/budget", ["total_budget_usd": 10, "period": "monthly"])
+                    "/api/v1/agents/1/budget", ["total_budget_usd": 10, "period": "monthly", "hard": true])
                 let answer = try await client.post(
                     "/api/v1/metrics",
                     [
@@ -308,6 +308,12 @@ struct PricingTests {
         #expect(report.ruleChanges.map(\.field) == ["prices.gpt-4o", "prices.tiny"])
         #expect(report.alertChanges.map(\.change) == [.raised, .raised], "\(report.table)")
         #expect(report.table.contains("gpt-4o"))
+        // The hard budget is used up by the dearer metric: the allowance would have said no from then on.
+        #expect(same.hardLimits.changes.isEmpty)
+        #expect(report.hardLimits.changes.map(\.whatIf) == [H.noon - 3 * H.hour])
+        #expect(report.hardLimits.changes.map(\.recorded) == [nil])
+        #expect(report.json["hard_limits"]?["changes"]?[0]?["budget"] == "agent 1")
+        #expect(report.table.contains("hard budgets used up"))
         // Without a price for `dated`, its metric is stored at 0 in the what-if history.
         prices = try PriceTable(json: ["gpt-4o": Self.table["prices"]!["gpt-4o"]!])
         dearer.prices = prices

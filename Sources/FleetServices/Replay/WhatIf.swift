@@ -126,6 +126,8 @@ extension LogReplay {
         public var recommendationChanges: [RecommendationChange]
         /// The cost of the metrics the writer priced from the table, recorded and re-priced.
         public var costs: PricingComparison
+        /// When each hard budget's period was used up (the allowance turned false), recorded and re-derived.
+        public var hardLimits: HardLimitComparison
         var agentNames: [Int64: String]
 
         public var json: JSONValue {
@@ -167,6 +169,7 @@ extension LogReplay {
                         }),
                 ]),
                 "costs": costs.json,
+                "hard_limits": hardLimits.json,
                 "recommendations": .object([
                     "as_of": recommendationsAsOf.map { .string(iso($0)) } ?? .null,
                     "recorded": .int(Int64(recordedRecommendations)), "what_if": .int(Int64(whatIfRecommendations)),
@@ -225,6 +228,8 @@ extension LogReplay {
             }
             lines.append("")
             lines.append(contentsOf: costs.lines)
+            lines.append("")
+            lines.append(contentsOf: hardLimits.lines)
             lines.append("")
             lines.append(
                 "recommendations at \(recommendationsAsOf.map(iso) ?? "-"): \(recordedRecommendations) recorded, "
@@ -369,6 +374,8 @@ extension LogReplay {
 
         // Pass 2: the history again under the what-if rules.
         var costs = PricingComparison()
+        var hardLimits = HardLimitComparison()
+        var recordedState = IngestionState()
         var p = FleetProjection()
         p.apply(.rulesChanged(RulesChanged(version: -1, document: options.rules.document.jsonString)), sequence: 0)
         var derivedByKey: [AlertKey: Int64] = [:]
@@ -397,6 +404,7 @@ extension LogReplay {
                 p.skip(sequence: record.sequence)
                 return
             }
+            recordedState.apply(event, sequence: record.sequence)
             switch event {
             case .agentRegistered:
                 p.apply(event, sequence: record.sequence)
@@ -420,6 +428,7 @@ extension LogReplay {
                 if let usage = m.usage, usage.pricedByTable {
                     costs.add(recorded: m, whatIf: applied)
                 }
+                hardLimits.check(after: m, recorded: recordedState, whatIf: p.ingestion)
                 for pending in decided?.events ?? [] {
                     if case .alertRaised = pending.event { applyDerived(pending.event) }
                 }
@@ -510,7 +519,7 @@ extension LogReplay {
             recordedAlerts: recordedByKey.count, whatIfAlerts: derived.count, unchangedAlerts: unchanged,
             alertChanges: changes, recommendationsAsOf: recommendationsAsOf, recordedRecommendations: recordedCount,
             whatIfRecommendations: whatIfCount, recommendationChanges: recommendationChanges, costs: costs,
-            agentNames: agentNames)
+            hardLimits: hardLimits, agentNames: agentNames)
     }
 
     /// The instant of a recorded evaluation: the `as_of` its degradation alerts or recoveries carry;
@@ -639,6 +648,87 @@ public struct PricingComparison: Sendable {
                         usd(m.whatIfNanos - m.recordedNanos), "\(m.recordedUnknown) → \(m.whatIfUnknown)",
                     ]
                 }))
+        return out
+    }
+}
+
+/// When each hard budget (agent, role, fleet) was used up in each period, in the recorded history
+/// and under the what-if rules: the instant (the metric's timestamp) from which the allowance of
+/// the agents it covers said no.
+public struct HardLimitComparison: Sendable {
+    public struct Change: Sendable {
+        public var period: ScopedPeriodKey
+        public var recorded: Int64?
+        public var whatIf: Int64?
+    }
+
+    private var recorded: [ScopedPeriodKey: Int64] = [:]
+    private var whatIf: [ScopedPeriodKey: Int64] = [:]
+
+    mutating func check(
+        after metric: MetricRecorded, recorded recordedState: IngestionState, whatIf state: IngestionState
+    ) {
+        guard let agent = state.agents[metric.agentID] else { return }
+        for scope in [BudgetScope.agent(agent.id), .role(agent.role), .fleet] {
+            for (history, s) in [(0, recordedState), (1, state)] {
+                guard let budget = s.budget(of: scope), budget.hard else { continue }
+                let key = ScopedPeriodKey(scope: scope, kind: budget.period, containing: metric.timestamp)
+                guard (history == 0 ? recorded[key] : whatIf[key]) == nil else { continue }
+                let used = s.used(key)
+                let exhausted = budget.totalBudgetNanos == 0 ? used > 0 : used >= Int128(budget.totalBudgetNanos)
+                guard exhausted else { continue }
+                if history == 0 { recorded[key] = metric.timestamp } else { whatIf[key] = metric.timestamp }
+            }
+        }
+    }
+
+    /// The periods whose exhaustion differs, in order of the earlier instant.
+    public var changes: [Change] {
+        Set(recorded.keys).union(whatIf.keys).filter { recorded[$0] != whatIf[$0] }
+            .map { Change(period: $0, recorded: recorded[$0], whatIf: whatIf[$0]) }
+            .sorted { a, b in
+                let ta = min(a.recorded ?? .max, a.whatIf ?? .max)
+                let tb = min(b.recorded ?? .max, b.whatIf ?? .max)
+                return ta != tb ? ta < tb : a.period.scope.description < b.period.scope.description
+            }
+    }
+
+    static func name(_ scope: BudgetScope) -> String { scope.description }
+
+    var json: JSONValue {
+        func time(_ t: Int64?) -> JSONValue { t.map { .string(UTCTime.formatISO8601($0)) } ?? .null }
+        return .object([
+            "recorded_exhausted": .int(Int64(recorded.count)), "what_if_exhausted": .int(Int64(whatIf.count)),
+            "changes": .array(
+                changes.map { c in
+                    .object([
+                        "budget": .string(c.period.scope.description),
+                        "period_start": c.period.bounds.map { .string(UTCTime.formatISO8601($0.start)) } ?? .null,
+                        "recorded_exhausted_at": time(c.recorded), "what_if_exhausted_at": time(c.whatIf),
+                    ])
+                }),
+        ])
+    }
+
+    var lines: [String] {
+        guard !recorded.isEmpty || !whatIf.isEmpty else { return ["hard budgets: none was used up in either history"] }
+        var out = [
+            "hard budgets used up (allowance false from then on): \(recorded.count) recorded, "
+                + "\(whatIf.count) under the what-if rules, \(changes.count) different"
+        ]
+        if !changes.isEmpty {
+            out.append(
+                contentsOf: LogReplay.table(
+                    header: ["budget", "period from", "recorded", "what-if"],
+                    rows: changes.map { c in
+                        [
+                            c.period.scope.description,
+                            c.period.bounds.map { UTCTime.formatISO8601($0.start) } ?? "all time",
+                            c.recorded.map { UTCTime.formatISO8601($0) } ?? "not used up",
+                            c.whatIf.map { UTCTime.formatISO8601($0) } ?? "not used up",
+                        ]
+                    }))
+        }
         return out
     }
 }
