@@ -252,6 +252,22 @@ public enum Ingestion {
         metric.costNanos = nanos
     }
 
+    /// A budget alert's message and deviation: `Budget alert: WHO at U% utilization ($used/$budget)`,
+    /// or `… spent $used with no budget` for a zero budget (deviation nil).
+    static func budgetMessage(who: String, usedNanos: Int128, budgetNanos: Int64) -> (String, Double?) {
+        let total = Money.usd(budgetNanos)
+        let usedUSD = Money.usd(usedNanos)
+        guard budgetNanos != 0 else {
+            return ("Budget alert: \(who) spent $\(Rounding.fixed(usedUSD, places: 2)) with no budget", nil)
+        }
+        let utilization = Double(usedNanos) / Double(budgetNanos) * 100
+        return (
+            "Budget alert: \(who) at \(Rounding.fixed(utilization, places: 1))% utilization "
+                + "($\(Rounding.fixed(usedUSD, places: 2))/$\(Rounding.fixed(total, places: 2)))",
+            (usedUSD - total) / total * 100
+        )
+    }
+
     static func budgetAlert(
         id: Int64, agent: Agent, budget: BudgetSet, critical: Bool, used: Int64, metric: MetricRecorded,
         metricID: Int64, rulesVersion: Int64
@@ -260,18 +276,8 @@ public enum Ingestion {
         let usedUSD = Money.usd(used)
         let percent = critical ? budget.criticalThresholdPercent : budget.warningThresholdPercent
         let bounds = budget.period.bounds(containing: metric.timestamp)
-        let deviation: Double?
-        let message: String
-        if budget.totalBudgetNanos == 0 {
-            deviation = nil
-            message = "Budget alert: \(agent.name) spent $\(Rounding.fixed(usedUSD, places: 2)) with no budget"
-        } else {
-            deviation = (usedUSD - total) / total * 100
-            let utilization = Double(used) / Double(budget.totalBudgetNanos) * 100
-            message =
-                "Budget alert: \(agent.name) at \(Rounding.fixed(utilization, places: 1))% utilization "
-                + "($\(Rounding.fixed(usedUSD, places: 2))/$\(Rounding.fixed(total, places: 2)))"
-        }
+        let (message, deviation) = budgetMessage(
+            who: agent.name, usedNanos: Int128(used), budgetNanos: budget.totalBudgetNanos)
         return AlertRaised(
             alertID: id, agentID: agent.id, rule: critical ? .budgetCritical : .budgetWarning, currentValue: usedUSD,
             expectedValue: total, thresholdValue: total * percent / 100, deviationPercent: deviation, message: message,

@@ -197,19 +197,8 @@ extension Ingestion {
         let rule: AlertRule =
             threshold == budget.criticalThresholdPercent
             ? .budgetCritical : threshold == budget.warningThresholdPercent ? .budgetWarning : .budgetThreshold
-        let message: String
-        let deviation: Double?
-        if budget.totalBudgetNanos == 0 {
-            deviation = nil
-            message = "Budget alert: \(who) spent $\(Rounding.fixed(usedUSD, places: 2)) with no budget"
-        } else {
-            deviation = (usedUSD - total) / total * 100
-            let utilization = Double(used) / Double(budget.totalBudgetNanos) * 100
-            message =
-                "Budget alert: \(who) at \(Rounding.fixed(utilization, places: 1))% utilization "
-                + "($\(Rounding.fixed(usedUSD, places: 2))/$\(Rounding.fixed(total, places: 2))), "
-                + "threshold \(Rounding.fixed(threshold, places: 1))%"
-        }
+        var (message, deviation) = budgetMessage(who: who, usedNanos: used, budgetNanos: budget.totalBudgetNanos)
+        if budget.totalBudgetNanos != 0 { message += ", threshold \(Rounding.fixed(threshold, places: 1))%" }
         let bounds = key.bounds
         var raised = AlertRaised(
             alertID: id, agentID: agent.id, rule: rule, currentValue: usedUSD, expectedValue: total,
