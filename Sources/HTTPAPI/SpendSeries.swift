@@ -60,8 +60,21 @@ struct SpendSeries {
         for row in all {
             byRole[row.role, default: Row(agent: "", agentID: "", role: row.role)].add(row)
         }
+        // A role with a budget of its own: its gauges are that budget's (else its agents' summed).
+        for (role, row) in byRole {
+            guard let status = projection.budgetStatus(.role(role), asOf: asOf) else { continue }
+            var own = row
+            own.hasBudget = true
+            own.budgetUsedNanos = status.usedNanos
+            own.budgetLimitNanos = Int128(status.budget.totalBudgetNanos)
+            byRole[role] = own
+        }
         roles = Self.bounded(Array(byRole.values), top: topAgents) { Row(agent: "", agentID: "", role: "other") }
+        fleetBudget = projection.budgetStatus(.fleet, asOf: asOf)
     }
+
+    /// The fleet's budget in the current period, when it has one.
+    var fleetBudget: BudgetStatus?
 
     /// The `top` rows of highest cost (ties: by agent id, then role), and the rest summed.
     static func bounded(_ rows: [Row], top: Int, other: () -> Row) -> [Row] {
@@ -128,6 +141,20 @@ struct SpendSeries {
                     guard r.hasBudget, r.budgetLimitNanos > 0 else { return nil }
                     return Self.number(Double(r.budgetUsedNanos) / Double(r.budgetLimitNanos))
                 })
+        }
+        if let fleet = fleetBudget {
+            let used = Money.usd(fleet.usedNanos)
+            let limit = Money.usd(fleet.budget.totalBudgetNanos)
+            out += "# HELP fleet_budget_used_usd Spend in the fleet budget's current period\n"
+            out += "# TYPE fleet_budget_used_usd gauge\nfleet_budget_used_usd \(Self.number(used))\n"
+            out += "# HELP fleet_budget_limit_usd The fleet budget of the current period\n"
+            out += "# TYPE fleet_budget_limit_usd gauge\nfleet_budget_limit_usd \(Self.number(limit))\n"
+            if fleet.budget.totalBudgetNanos > 0 {
+                let ratio = Double(fleet.usedNanos) / Double(fleet.budget.totalBudgetNanos)
+                out += "# HELP fleet_budget_utilization_ratio Fleet budget used / limit in the current period\n"
+                out +=
+                    "# TYPE fleet_budget_utilization_ratio gauge\nfleet_budget_utilization_ratio \(Self.number(ratio))\n"
+            }
         }
         return out
     }

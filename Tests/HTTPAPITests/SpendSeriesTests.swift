@@ -73,6 +73,16 @@ struct SpendSeriesTests {
             #expect(Self.value(text, #"fleet_role_cost_usd_total{role="qa"}"#) == "5.5")
             #expect(Self.value(text, #"fleet_role_operations_total{role="dev"}"#) == "4")
             #expect(text.contains("# TYPE fleet_agent_cost_usd_total counter"))
+            #expect(!text.contains("fleet_budget_used_usd"))
+            // A role budget of its own replaces its agents' summed budgets; the fleet's has gauges.
+            _ = try await client.put("/api/v1/roles/dev/budget", ["total_budget_usd": 20, "period": "monthly"])
+            _ = try await client.put("/api/v1/fleet/budget", ["total_budget_usd": 100, "period": "monthly"])
+            let after = try await client.get("/metrics").text
+            #expect(Self.value(after, #"fleet_role_budget_used_usd{role="dev"}"#) == "4")
+            #expect(Self.value(after, #"fleet_role_budget_limit_usd{role="dev"}"#) == "20")
+            #expect(Self.value(after, #"fleet_role_budget_utilization_ratio{role="dev"}"#) == "0.2")
+            #expect(Self.value(after, "fleet_budget_used_usd") == "9.5")
+            #expect(Self.value(after, "fleet_budget_utilization_ratio") == "0.095")
             #expect(text.contains("# TYPE fleet_role_budget_used_usd gauge"))
         }
     }
