@@ -150,6 +150,7 @@ struct GrafanaDashboardTests {
         try await ServerHarness.run { client, _ in
             _ = try await client.post("/api/v1/agents", ["name": "a", "role": "r"])
             _ = try await client.put("/api/v1/agents/1/budget", ["total_budget_usd": 10])
+            _ = try await client.put("/api/v1/fleet/budget", ["total_budget_usd": 100])
             _ = try await client.get("/api/v1/agents")
             let exposition = try await client.get("/metrics").text
             for name in queried.sorted() {
