@@ -252,36 +252,23 @@ struct BudgetScopeTests {
 
     @Test("replay what-if under the same rules re-derives the threshold, role and fleet alerts unchanged")
     func whatIfSameRules() async throws {
-        let directory = NSTemporaryDirectory() + "budget-whatif-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var logger = Logger(label: "budget-tests")
-        logger.logLevel = .error
-        do {
-            let service = try FleetService(
-                directory: directory, durability: .relaxed, logger: logger, clock: { H.noon })
-            defer { service.shutdown() }
-            var configuration = ServiceConfiguration()
-            configuration.scheduler = false
-            let app = buildApplication(service: service, configuration: configuration, logger: logger)
-            try await app.test(.router) { client in
-                try await Self.register(client, [("a1", "dev"), ("a2", "dev")])
-                _ = try await client.put(
-                    "/api/v1/roles/dev/budget", ["total_budget_usd": 4, "thresholds": [50, 100], "hard": true])
-                _ = try await client.put("/api/v1/fleet/budget", ["total_budget_usd": 3])
-                _ = try await client.put("/api/v1/agents/1/budget", ["total_budget_usd": 2, "thresholds": [75]])
-                for (agent, cost) in [(1, 1.0), (2, 1.5), (1, 1.0)] {
-                    _ = try await client.post("/api/v1/metrics", Self.metric(Int64(agent), cost: cost))
-                }
-                _ = try await client.post("/api/v1/admin/evaluate", [:])
+        try await H.runThenOpenLog { client in
+            try await Self.register(client, [("a1", "dev"), ("a2", "dev")])
+            _ = try await client.put(
+                "/api/v1/roles/dev/budget", ["total_budget_usd": 4, "thresholds": [50, 100], "hard": true])
+            _ = try await client.put("/api/v1/fleet/budget", ["total_budget_usd": 3])
+            _ = try await client.put("/api/v1/agents/1/budget", ["total_budget_usd": 2, "thresholds": [75]])
+            for (agent, cost) in [(1, 1.0), (2, 1.5), (1, 1.0)] {
+                _ = try await client.post("/api/v1/metrics", Self.metric(Int64(agent), cost: cost))
             }
+            _ = try await client.post("/api/v1/admin/evaluate", [:])
+        } inspect: { log in
+            let report = try LogReplay.whatIf(log, options: .init(rules: .defaults, hourly: false))
+            #expect(report.recordedAlerts == 5, "\(report.table)")
+            #expect(report.alertChanges.isEmpty, "\(report.table)")
+            #expect(report.unchangedAlerts == report.recordedAlerts)
+            let verify = try LogReplay.verify(log)
+            #expect(verify.isClean, "\(verify.problems)")
         }
-        let log = try LogReplay.openReadOnly(directory)
-        defer { log.close() }
-        let report = try LogReplay.whatIf(log, options: .init(rules: .defaults, hourly: false))
-        #expect(report.recordedAlerts == 5, "\(report.table)")
-        #expect(report.alertChanges.isEmpty, "\(report.table)")
-        #expect(report.unchangedAlerts == report.recordedAlerts)
-        let verify = try LogReplay.verify(log)
-        #expect(verify.isClean, "\(verify.problems)")
     }
 }

@@ -258,67 +258,54 @@ struct PricingTests {
     @Test(
         "replay what-if re-prices the metrics the writer priced, and shows the cost difference and the alerts it moves")
     func whatIfPrices() async throws {
-        let directory = NSTemporaryDirectory() + "pricing-whatif-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var logger = Logger(label: "pricing-tests")
-        logger.logLevel = .error
-        do {
-            let service = try FleetService(
-                directory: directory, durability: .relaxed, logger: logger, clock: { H.noon })
-            defer { service.shutdown() }
-            var configuration = ServiceConfiguration()
-            configuration.scheduler = false
-            let app = buildApplication(service: service, configuration: configuration, logger: logger)
-            try await app.test(.router) { client in
-                _ = try await client.post("/api/v1/agents", ["name": "a", "role": "r"])
-                _ = try await client.put("/api/v1/admin/prices", Self.table)
-                _ = try await client.put(
-                    "/api/v1/agents/1/budget", ["total_budget_usd": 10, "period": "monthly", "hard": true])
-                let answer = try await client.post(
-                    "/api/v1/metrics",
-                    [
-                        "metrics": [
-                            Self.metric("gpt-4o", at: H.noon - 3 * H.hour, input: 1_000_000, output: 100_000),
-                            Self.metric("dated", at: H.noon - 2 * H.hour, input: 1_000_000, output: 0),
-                            Self.metric("gpt-4o", at: H.noon - H.hour, input: 10, output: 10, cost: 1),
-                        ]
-                    ])
-                #expect(answer.status == .created, "\(answer.text)")
-            }
+        try await H.runThenOpenLog { client in
+            _ = try await client.post("/api/v1/agents", ["name": "a", "role": "r"])
+            _ = try await client.put("/api/v1/admin/prices", Self.table)
+            _ = try await client.put(
+                "/api/v1/agents/1/budget", ["total_budget_usd": 10, "period": "monthly", "hard": true])
+            let answer = try await client.post(
+                "/api/v1/metrics",
+                [
+                    "metrics": [
+                        Self.metric("gpt-4o", at: H.noon - 3 * H.hour, input: 1_000_000, output: 100_000),
+                        Self.metric("dated", at: H.noon - 2 * H.hour, input: 1_000_000, output: 0),
+                        Self.metric("gpt-4o", at: H.noon - H.hour, input: 10, output: 10, cost: 1),
+                    ]
+                ])
+            #expect(answer.status == .created, "\(answer.text)")
+        } inspect: { log in
+            // Under the rules in force nothing changes.
+            let inForce = try Rules(json: Self.table)
+            let same = try LogReplay.whatIf(log, options: .init(rules: inForce, hourly: false))
+            #expect(same.costs.recordedNanos == same.costs.whatIfNanos)
+            #expect(same.costs.recordedNanos == 3_500_000_000 + 1_000_000_000)
+            #expect(same.alertChanges.isEmpty, "\(same.table)")
+            // gpt-4o four times as dear: $3.50 → $14 for that metric, and the budget of $10 is crossed.
+            var dearer = inForce
+            var prices = try PriceTable(json: [
+                "gpt-4o": ["input_usd_per_million": 10, "output_usd_per_million": 40],
+                "dated": Self.table["prices"]!["dated"]!,
+            ])
+            dearer.prices = prices
+            let report = try LogReplay.whatIf(log, options: .init(rules: dearer, hourly: false))
+            #expect(report.costs.whatIfNanos == 14_000_000_000 + 1_000_000_000)
+            #expect(report.costs.models["gpt-4o"]?.metrics == 1)
+            #expect(report.json["costs"]?["difference_usd"] == .double(10.5))
+            #expect(report.ruleChanges.map(\.field) == ["prices.gpt-4o", "prices.tiny"])
+            #expect(report.alertChanges.map(\.change) == [.raised, .raised], "\(report.table)")
+            #expect(report.table.contains("gpt-4o"))
+            // The hard budget is used up by the dearer metric: the allowance would have said no from then on.
+            #expect(same.hardLimits.changes.isEmpty)
+            #expect(report.hardLimits.changes.map(\.whatIf) == [H.noon - 3 * H.hour])
+            #expect(report.hardLimits.changes.map(\.recorded) == [nil])
+            #expect(report.json["hard_limits"]?["changes"]?[0]?["budget"] == "agent 1")
+            #expect(report.table.contains("hard budgets used up"))
+            // Without a price for `dated`, its metric is stored at 0 in the what-if history.
+            prices = try PriceTable(json: ["gpt-4o": Self.table["prices"]!["gpt-4o"]!])
+            dearer.prices = prices
+            let without = try LogReplay.whatIf(log, options: .init(rules: dearer, hourly: false))
+            #expect(without.costs.models["dated"]?.whatIfUnknown == 1)
+            #expect(without.costs.whatIfNanos == 3_500_000_000)
         }
-        let log = try LogReplay.openReadOnly(directory)
-        defer { log.close() }
-        // Under the rules in force nothing changes.
-        let inForce = try Rules(json: Self.table)
-        let same = try LogReplay.whatIf(log, options: .init(rules: inForce, hourly: false))
-        #expect(same.costs.recordedNanos == same.costs.whatIfNanos)
-        #expect(same.costs.recordedNanos == 3_500_000_000 + 1_000_000_000)
-        #expect(same.alertChanges.isEmpty, "\(same.table)")
-        // gpt-4o four times as dear: $3.50 → $14 for that metric, and the budget of $10 is crossed.
-        var dearer = inForce
-        var prices = try PriceTable(json: [
-            "gpt-4o": ["input_usd_per_million": 10, "output_usd_per_million": 40],
-            "dated": Self.table["prices"]!["dated"]!,
-        ])
-        dearer.prices = prices
-        let report = try LogReplay.whatIf(log, options: .init(rules: dearer, hourly: false))
-        #expect(report.costs.whatIfNanos == 14_000_000_000 + 1_000_000_000)
-        #expect(report.costs.models["gpt-4o"]?.metrics == 1)
-        #expect(report.json["costs"]?["difference_usd"] == .double(10.5))
-        #expect(report.ruleChanges.map(\.field) == ["prices.gpt-4o", "prices.tiny"])
-        #expect(report.alertChanges.map(\.change) == [.raised, .raised], "\(report.table)")
-        #expect(report.table.contains("gpt-4o"))
-        // The hard budget is used up by the dearer metric: the allowance would have said no from then on.
-        #expect(same.hardLimits.changes.isEmpty)
-        #expect(report.hardLimits.changes.map(\.whatIf) == [H.noon - 3 * H.hour])
-        #expect(report.hardLimits.changes.map(\.recorded) == [nil])
-        #expect(report.json["hard_limits"]?["changes"]?[0]?["budget"] == "agent 1")
-        #expect(report.table.contains("hard budgets used up"))
-        // Without a price for `dated`, its metric is stored at 0 in the what-if history.
-        prices = try PriceTable(json: ["gpt-4o": Self.table["prices"]!["gpt-4o"]!])
-        dearer.prices = prices
-        let without = try LogReplay.whatIf(log, options: .init(rules: dearer, hourly: false))
-        #expect(without.costs.models["dated"]?.whatIfUnknown == 1)
-        #expect(without.costs.whatIfNanos == 3_500_000_000)
     }
 }

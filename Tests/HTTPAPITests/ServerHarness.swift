@@ -66,6 +66,30 @@ enum ServerHarness {
         return try await body(service, directory)
     }
 
+    /// Serves a fresh temporary directory through the router (clock `clock`, scheduler off) for
+    /// `body`, stops the service, then gives its log, opened read-only as `replay` opens it, to
+    /// `inspect`; removes the directory afterwards.
+    static func runThenOpenLog(
+        clock: Int64 = noon, _ body: @Sendable (any TestClientProtocol) async throws -> Void,
+        inspect: (EventLog) throws -> Void
+    ) async throws {
+        let directory = NSTemporaryDirectory() + "served-log-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var logger = Logger(label: "server-tests")
+        logger.logLevel = .error
+        do {
+            let service = try FleetService(directory: directory, durability: .relaxed, logger: logger, clock: { clock })
+            defer { service.shutdown() }
+            var configuration = ServiceConfiguration()
+            configuration.scheduler = false
+            let app = buildApplication(service: service, configuration: configuration, logger: logger)
+            try await app.test(.router) { client in try await body(client) }
+        }
+        let log = try LogReplay.openReadOnly(directory)
+        defer { log.close() }
+        try inspect(log)
+    }
+
     /// ISO-8601 text of an instant.
     static func iso(_ us: Int64) -> String { UTCTime.formatISO8601(us) }
 
